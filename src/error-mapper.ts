@@ -1,0 +1,96 @@
+import {
+  MigrationRequiredError,
+  StorageUnavailableError,
+  SupabaseAuthMemoryError,
+  isSupabaseAuthMemoryError,
+} from "./errors.js";
+
+/** What a driver error carries, whichever transport raised it (pg, PGlite, PostgREST). */
+interface DriverErrorShape {
+  code?: unknown;
+  message?: unknown;
+  detail?: unknown;
+  details?: unknown;
+  hint?: unknown;
+  constraint?: unknown;
+}
+
+const NETWORK_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "ETIMEDOUT",
+  "EPIPE",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ECONNABORTED",
+]);
+
+const NETWORK_MESSAGES = [
+  /connection terminated/i,
+  /timeout exceeded when trying to connect/i,
+  /connection timeout/i,
+  /not queryable/i,
+  /server closed the connection/i,
+  /Client was closed/i,
+];
+
+function text(value: unknown): string | undefined {
+  return typeof value === "string" && value.length > 0 ? value : undefined;
+}
+
+/**
+ * The single place where driver errors become typed errors. `context` names the operation, for the
+ * message; `where` names the database without its password.
+ */
+export function mapDatabaseError(error: unknown, context: { operation: string; where?: string }): SupabaseAuthMemoryError {
+  if (isSupabaseAuthMemoryError(error)) return error;
+  const shape: DriverErrorShape = typeof error === "object" && error !== null ? (error as DriverErrorShape) : {};
+  const code = text(shape.code);
+  const message = text(shape.message) ?? String(error);
+  const hint = text(shape.hint);
+  const detail = text(shape.detail) ?? text(shape.details);
+  const details: Record<string, unknown> = { operation: context.operation };
+  if (code) details.sqlState = code;
+  if (detail) details.detail = detail;
+  if (text(shape.constraint)) details.constraint = shape.constraint;
+  const base = { cause: error, details, ...(hint ? { hint } : {}) };
+  const where = context.where ? ` at ${context.where}` : "";
+
+  if ((code && NETWORK_CODES.has(code)) || (!code && NETWORK_MESSAGES.some((re) => re.test(message)))) {
+    return new StorageUnavailableError(`Cannot reach the database${where} (${code ?? message}).`, base);
+  }
+  if (code && (code.startsWith("08") || code === "57P01" || code === "57P02" || code === "57P03" || code === "53300")) {
+    return new StorageUnavailableError(`The database${where} is unavailable: ${message}`, base);
+  }
+  if (code === "3D000") {
+    return new StorageUnavailableError(`The database${where} does not exist: ${message}`, { ...base, retryable: false });
+  }
+  if (code === "28P01" || code === "28000") {
+    return new SupabaseAuthMemoryError("PERMISSION_DENIED", `The database${where} refused the login: ${message}`, base);
+  }
+  if (code === "57014" || code === "55P03") {
+    return new SupabaseAuthMemoryError("STORAGE_TIMEOUT", `${context.operation} timed out: ${message}`, {
+      ...base,
+      retryable: true,
+    });
+  }
+  if (code === "40001" || code === "40P01") {
+    return new SupabaseAuthMemoryError("STORAGE_ERROR", `${context.operation} hit a transient conflict: ${message}`, {
+      ...base,
+      retryable: true,
+    });
+  }
+  if (code === "42501") {
+    return new SupabaseAuthMemoryError("PERMISSION_DENIED", `${context.operation} is not permitted: ${message}`, base);
+  }
+  if (code === "42P01" || code === "42883" || code === "42703" || code === "3F000") {
+    return new MigrationRequiredError(
+      `${context.operation} failed because the database schema is missing or out of date (${message}). ` +
+        "Run: npx voltagent-supabase-auth-memory migrate --database-url <postgres url>",
+      base,
+    );
+  }
+  return new SupabaseAuthMemoryError("STORAGE_ERROR", `${context.operation} failed: ${message}`, base);
+}

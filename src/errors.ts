@@ -1,0 +1,117 @@
+/**
+ * Typed errors. Every error this library throws (other than the two core classes that the VoltAgent
+ * contract prescribes) is a {@link SupabaseAuthMemoryError} with a stable `code`.
+ */
+
+/** Known error codes. The union is open so that new codes do not break exhaustive user code. */
+export type SupabaseAuthMemoryErrorCode =
+  | "INVALID_USER_ID"
+  | "USER_NOT_FOUND"
+  | "NOT_CONVERSATION_OWNER"
+  | "USER_ID_IMMUTABLE"
+  | "INVALID_INPUT"
+  | "INVALID_CONFIG"
+  | "INVALID_DATABASE_URL"
+  | "MIGRATION_REQUIRED"
+  | "MIGRATION_CHECKSUM_MISMATCH"
+  | "DATABASE_AHEAD_OF_LIBRARY"
+  | "AUTH_SCHEMA_MISSING"
+  | "UPSTREAM_SCHEMA_DETECTED"
+  | "PERMISSION_DENIED"
+  | "STORAGE_UNAVAILABLE"
+  | "STORAGE_TIMEOUT"
+  | "STORAGE_ERROR"
+  | (string & {});
+
+export interface SupabaseAuthMemoryErrorOptions {
+  cause?: unknown;
+  hint?: string;
+  details?: Record<string, unknown>;
+  /** True when the same call may succeed if retried later (a restart, a network fault). */
+  retryable?: boolean;
+}
+
+const BRAND = Symbol.for("voltagent-supabase-auth-memory.error");
+
+export class SupabaseAuthMemoryError extends Error {
+  readonly code: SupabaseAuthMemoryErrorCode;
+  readonly hint: string | undefined;
+  readonly details: Record<string, unknown>;
+  readonly retryable: boolean;
+
+  constructor(code: SupabaseAuthMemoryErrorCode, message: string, options: SupabaseAuthMemoryErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = "SupabaseAuthMemoryError";
+    this.code = code;
+    this.hint = options.hint;
+    this.details = options.details ?? {};
+    this.retryable = options.retryable ?? false;
+    Object.defineProperty(this, BRAND, { value: true });
+  }
+
+  toJSON(): Record<string, unknown> {
+    return {
+      name: this.name,
+      code: this.code,
+      message: this.message,
+      hint: this.hint,
+      details: this.details,
+      retryable: this.retryable,
+    };
+  }
+}
+
+/** Works across duplicate installs of this package, where `instanceof` does not. */
+export function isSupabaseAuthMemoryError(error: unknown): error is SupabaseAuthMemoryError {
+  return typeof error === "object" && error !== null && (error as Record<symbol, unknown>)[BRAND] === true;
+}
+
+export class MigrationRequiredError extends SupabaseAuthMemoryError {
+  constructor(message: string, options: SupabaseAuthMemoryErrorOptions = {}) {
+    super("MIGRATION_REQUIRED", message, {
+      hint: "npx voltagent-supabase-auth-memory migrate --database-url <postgres url>",
+      ...options,
+    });
+    this.name = "MigrationRequiredError";
+  }
+}
+
+export class MigrationChecksumMismatchError extends SupabaseAuthMemoryError {
+  constructor(message: string, options: SupabaseAuthMemoryErrorOptions = {}) {
+    super("MIGRATION_CHECKSUM_MISMATCH", message, options);
+    this.name = "MigrationChecksumMismatchError";
+  }
+}
+
+export class DatabaseAheadOfLibraryError extends SupabaseAuthMemoryError {
+  constructor(message: string, options: SupabaseAuthMemoryErrorOptions = {}) {
+    super("DATABASE_AHEAD_OF_LIBRARY", message, options);
+    this.name = "DatabaseAheadOfLibraryError";
+  }
+}
+
+export class AuthSchemaMissingError extends SupabaseAuthMemoryError {
+  constructor(options: SupabaseAuthMemoryErrorOptions = {}) {
+    super(
+      "AUTH_SCHEMA_MISSING",
+      "The database has no auth.users table. This library stores memory against Supabase Auth users; " +
+        "point it at a Supabase database (or apply a stub auth schema for local tests).",
+      options,
+    );
+    this.name = "AuthSchemaMissingError";
+  }
+}
+
+export class StorageUnavailableError extends SupabaseAuthMemoryError {
+  constructor(message: string, options: SupabaseAuthMemoryErrorOptions = {}) {
+    super("STORAGE_UNAVAILABLE", message, { retryable: true, ...options });
+    this.name = "StorageUnavailableError";
+  }
+}
+
+export class InvalidDatabaseUrlError extends SupabaseAuthMemoryError {
+  constructor(message: string, options: SupabaseAuthMemoryErrorOptions = {}) {
+    super("INVALID_DATABASE_URL", message, options);
+    this.name = "InvalidDatabaseUrlError";
+  }
+}

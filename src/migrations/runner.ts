@@ -1,0 +1,193 @@
+import type { DatabaseTarget } from "../db/drivers.js";
+import { openSession, type SqlExecutor, type SqlSession } from "../db/session.js";
+import { mapDatabaseError } from "../error-mapper.js";
+import {
+  AuthSchemaMissingError,
+  DatabaseAheadOfLibraryError,
+  MigrationChecksumMismatchError,
+} from "../errors.js";
+import {
+  LEDGER_BOOTSTRAP_SQL,
+  LEDGER_TABLE,
+  MIGRATION_LOCK_KEY,
+  MIGRATIONS,
+  SCHEMA_VERSION,
+  type BundledMigration,
+  ledgerInsertSql,
+} from "./catalog.js";
+
+export interface LedgerRow {
+  id: number;
+  name: string;
+  checksum: string;
+  appliedAt: Date;
+}
+
+export interface MigrationProgress {
+  id: number;
+  name: string;
+  file: string;
+  durationMs: number;
+}
+
+export interface MigrateOptions {
+  /** Called once per migration applied, after its transaction commits. */
+  onProgress?: (progress: MigrationProgress) => void;
+  /** How long to wait for another process's run to finish. Default 60 000 ms. */
+  lockTimeoutMs?: number;
+}
+
+export interface MigrateResult {
+  /** The migrations this call applied, in order; empty when the database was already current. */
+  applied: MigrationProgress[];
+  schemaVersion: number;
+}
+
+export type MigrationState = "up-to-date" | "pending" | "checksum-mismatch" | "ahead-of-library";
+
+export interface MigrationStatus {
+  state: MigrationState;
+  /** The last migration this library ships. */
+  libraryVersion: number;
+  /** The highest migration recorded in the database's ledger (0 when none). */
+  databaseVersion: number;
+  applied: LedgerRow[];
+  pending: Array<Pick<BundledMigration, "id" | "name" | "file">>;
+  /** One line per problem found, for people. */
+  problems: string[];
+}
+
+interface RawLedgerRow {
+  id: number;
+  name: string;
+  checksum: string;
+  applied_at: Date | string;
+}
+
+function toLedgerRow(row: RawLedgerRow): LedgerRow {
+  return {
+    id: Number(row.id),
+    name: row.name,
+    checksum: row.checksum,
+    appliedAt: row.applied_at instanceof Date ? row.applied_at : new Date(row.applied_at),
+  };
+}
+
+/** Compares the ledger with the bundled migrations. Pure, so that status and migrate agree. */
+export function assessLedger(rows: readonly LedgerRow[]): MigrationStatus {
+  const problems: string[] = [];
+  let state: MigrationState = "up-to-date";
+  for (const row of rows) {
+    const known = MIGRATIONS.find((m) => m.id === row.id);
+    if (!known) {
+      state = "ahead-of-library";
+      problems.push(
+        `The database has migration ${row.id} (${row.name}), which this version of voltagent-supabase-auth-memory ` +
+          `does not know (it ships 1..${SCHEMA_VERSION}). Upgrade the library instead of running an older one.`,
+      );
+    } else if (known.checksum !== row.checksum || known.name !== row.name) {
+      if (state !== "ahead-of-library") state = "checksum-mismatch";
+      problems.push(
+        `Migration ${row.id} (${row.name}) was applied from a file whose checksum (${row.checksum.slice(0, 12)}…) ` +
+          `differs from the bundled ${known.file} (${known.checksum.slice(0, 12)}…). Someone changed an applied migration.`,
+      );
+    }
+  }
+  const appliedIds = new Set(rows.map((r) => r.id));
+  const pending = MIGRATIONS.filter((m) => !appliedIds.has(m.id)).map(({ id, name, file }) => ({ id, name, file }));
+  if (state === "up-to-date" && pending.length > 0) state = "pending";
+  return {
+    state,
+    libraryVersion: SCHEMA_VERSION,
+    databaseVersion: rows.reduce((max, r) => Math.max(max, r.id), 0),
+    applied: [...rows],
+    pending,
+    problems,
+  };
+}
+
+function refuse(status: MigrationStatus): void {
+  if (status.state === "ahead-of-library") {
+    throw new DatabaseAheadOfLibraryError(status.problems.join(" "), {
+      details: { databaseVersion: status.databaseVersion, libraryVersion: status.libraryVersion },
+    });
+  }
+  if (status.state === "checksum-mismatch") {
+    throw new MigrationChecksumMismatchError(status.problems.join(" "), {
+      details: { databaseVersion: status.databaseVersion },
+    });
+  }
+}
+
+async function checkSupabaseShape(db: SqlExecutor): Promise<void> {
+  const [row] = await db.query<{ users: string | null; roles: number }>(
+    `select to_regclass('auth.users')::text as users,
+            (select count(*)::int from pg_catalog.pg_roles
+              where rolname in ('anon', 'authenticated', 'service_role')) as roles`,
+  );
+  if (!row?.users) throw new AuthSchemaMissingError();
+  if (row.roles !== 3) {
+    throw new AuthSchemaMissingError({
+      hint: "The roles anon, authenticated and service_role are missing: this is not a Supabase database.",
+    });
+  }
+}
+
+async function readLedger(db: SqlExecutor): Promise<LedgerRow[]> {
+  const [exists] = await db.query<{ ledger: string | null }>(`select to_regclass('${LEDGER_TABLE}')::text as ledger`);
+  if (!exists?.ledger) return [];
+  const rows = await db.query<RawLedgerRow>(`select id, name, checksum, applied_at from ${LEDGER_TABLE} order by id`);
+  return rows.map(toLedgerRow);
+}
+
+async function withSession<T>(target: DatabaseTarget, operation: string, fn: (s: SqlSession) => Promise<T>): Promise<T> {
+  const session = await openSession(target);
+  try {
+    return await fn(session);
+  } catch (error) {
+    throw mapDatabaseError(error, { operation, where: session.where });
+  } finally {
+    await session.close().catch(() => undefined);
+  }
+}
+
+/**
+ * Applies the bundled migrations that the database lacks, each in its own transaction under a
+ * transaction-scoped advisory lock (so it also works through a transaction-mode pooler). Concurrent
+ * calls queue on the lock; each re-reads the ledger, so every call succeeds and each migration is
+ * applied once. Refuses a database whose applied migrations changed or that is ahead of the library.
+ */
+export async function migrate(target: DatabaseTarget, options: MigrateOptions = {}): Promise<MigrateResult> {
+  const lockTimeoutMs = options.lockTimeoutMs ?? 60_000;
+  return withSession(target, "Migrating", async (session) => {
+    await checkSupabaseShape(session);
+    const applied: MigrationProgress[] = [];
+    for (;;) {
+      const step = await session.transaction(async (tx) => {
+        await tx.query("select set_config('lock_timeout', $1, true)", [`${lockTimeoutMs}ms`]);
+        await tx.query("select pg_advisory_xact_lock($1::bigint)", [MIGRATION_LOCK_KEY]);
+        await tx.exec(LEDGER_BOOTSTRAP_SQL);
+        const status = assessLedger(await readLedger(tx));
+        refuse(status);
+        const next = MIGRATIONS.find((m) => m.id === status.pending[0]?.id);
+        if (!next) return null;
+        const started = performance.now();
+        await tx.exec(next.sql);
+        await tx.exec(ledgerInsertSql(next));
+        return { id: next.id, name: next.name, file: next.file, durationMs: performance.now() - started };
+      });
+      if (!step) break;
+      applied.push(step);
+      options.onProgress?.(step);
+    }
+    return { applied, schemaVersion: SCHEMA_VERSION };
+  });
+}
+
+/** Reads the ledger and compares it with the bundled migrations; changes nothing. */
+export async function migrationStatus(target: DatabaseTarget): Promise<MigrationStatus> {
+  return withSession(target, "Reading migration status", async (session) => {
+    await checkSupabaseShape(session);
+    return assessLedger(await readLedger(session));
+  });
+}

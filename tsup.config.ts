@@ -1,0 +1,23 @@
+import { defineConfig } from "tsup";
+
+export default defineConfig([
+  {
+    entry: { index: "src/index.ts", migrations: "src/migrations/index.ts" },
+    format: ["esm", "cjs"],
+    dts: true,
+    sourcemap: true,
+    clean: true,
+    target: "node20",
+    splitting: false,
+    treeshake: true,
+    external: ["pg", "@supabase/supabase-js", "@electric-sql/pglite", "@voltagent/core", "zod", "vitest"],
+  },
+  {
+    entry: { cli: "src/cli/bin.ts" },
+    format: ["esm"],
+    target: "node20",
+    sourcemap: true,
+    banner: { js: "#!/usr/bin/env node" },
+    external: ["pg"],
+  },
+]);
