@@ -115,3 +115,53 @@ export class InvalidDatabaseUrlError extends SupabaseAuthMemoryError {
     this.name = "InvalidDatabaseUrlError";
   }
 }
+
+export class InvalidUserIdError extends SupabaseAuthMemoryError {
+  constructor(received: unknown, options: SupabaseAuthMemoryErrorOptions = {}) {
+    const shown = typeof received === "string" ? JSON.stringify(received.length > 80 ? `${received.slice(0, 80)}…` : received) : String(received);
+    super(
+      "INVALID_USER_ID",
+      `Invalid userId ${shown}: expected a Supabase Auth user id, a UUID such as the signed-in session's user.id ` +
+        `(for example "2f1c7b2e-8f5a-4c8e-9d8e-5b2a1c0d3e4f").`,
+      {
+        hint: "Pass userId: session.user.id, or configure resolveUserId to map your own user ids to auth.users ids.",
+        ...options,
+      },
+    );
+    this.name = "InvalidUserIdError";
+  }
+}
+
+export class UserNotFoundError extends SupabaseAuthMemoryError {
+  constructor(userId: string | undefined, options: SupabaseAuthMemoryErrorOptions = {}) {
+    super(
+      "USER_NOT_FOUND",
+      userId
+        ? `No auth.users row has id ${userId}: memory can only be stored for existing Supabase Auth users.`
+        : "The userId has no auth.users row: memory can only be stored for existing Supabase Auth users.",
+      options,
+    );
+    this.name = "UserNotFoundError";
+  }
+}
+
+export class NotConversationOwnerError extends SupabaseAuthMemoryError {
+  constructor(message: string, options: SupabaseAuthMemoryErrorOptions = {}) {
+    super("NOT_CONVERSATION_OWNER", message, options);
+    this.name = "NotConversationOwnerError";
+  }
+}
+
+export class UserIdImmutableError extends SupabaseAuthMemoryError {
+  constructor(message: string, options: SupabaseAuthMemoryErrorOptions = {}) {
+    super("USER_ID_IMMUTABLE", message, options);
+    this.name = "UserIdImmutableError";
+  }
+}
+
+export class InvalidInputError extends SupabaseAuthMemoryError {
+  constructor(message: string, options: SupabaseAuthMemoryErrorOptions = {}) {
+    super("INVALID_INPUT", message, options);
+    this.name = "InvalidInputError";
+  }
+}

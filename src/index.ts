@@ -27,3 +27,19 @@ export type {
   PgPoolLike,
   PgQueryable,
 } from "./db/drivers.js";
+export {
+  SupabaseAuthMemoryAdapter,
+  type SupabaseAuthMemoryAdapterOptions,
+  type SupabaseAuthMemoryCommonOptions,
+  type SupabaseAuthMemoryConnection,
+} from "./adapter.js";
+export {
+  InvalidInputError,
+  InvalidUserIdError,
+  NotConversationOwnerError,
+  UserIdImmutableError,
+  UserNotFoundError,
+} from "./errors.js";
+export { parseUserId, userIdSchema, type ResolveUserId } from "./user-id.js";
+export type { Transport } from "./transports/transport.js";
+export { OPERATIONS, type OperationName } from "./operations.js";

@@ -39,10 +39,9 @@ function databaseUrl(values: { "database-url"?: string }, io: CliIo): string {
   return url;
 }
 
-/** Runs one CLI invocation and returns its exit code; never throws and never prints a stack. */
-export async function runCli(argv: string[], io: CliIo): Promise<number> {
+function parseCommandLine(argv: string[]) {
   try {
-    const { values, positionals } = parseArgs({
+    return parseArgs({
       args: argv,
       allowPositionals: true,
       options: {
@@ -54,6 +53,17 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         version: { type: "boolean", short: "v" },
       },
     });
+  } catch (error) {
+    // node:util's parse errors (unknown option, missing value) are usage errors like any other.
+    const message = error instanceof Error ? error.message : String(error);
+    throw new SupabaseAuthMemoryError("INVALID_CONFIG", `${message} Run with --help.`, { cause: error });
+  }
+}
+
+/** Runs one CLI invocation and returns its exit code; never throws and never prints a stack. */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  try {
+    const { values, positionals } = parseCommandLine(argv);
     if (values.version) {
       io.out(PACKAGE_VERSION);
       return 0;
@@ -87,7 +97,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
           io.out(`Library schema version: ${status.libraryVersion}; database: ${status.databaseVersion} (${status.state}).`);
           for (const row of status.applied) io.out(`  applied  ${String(row.id).padStart(4, "0")}_${row.name}  ${row.appliedAt.toISOString()}`);
           for (const row of status.pending) io.out(`  pending  ${row.file}`);
-          for (const problem of status.problems) io.err(`problem: ${problem}`);
+          // One line, in the same shape as every other failure: the problems, then the stable code.
+          if (status.problems.length > 0) io.err(`${NAME}: ${describe(problemError(status.state, status.problems))}`);
           if (status.state === "pending") io.out(`Run: npx ${NAME} migrate`);
         }
         return status.problems.length > 0 ? 1 : 0;
@@ -114,6 +125,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     io.err(`${NAME}: ${describe(error)}`);
     return 1;
   }
+}
+
+function problemError(state: string, problems: string[]): SupabaseAuthMemoryError {
+  const code = state === "ahead-of-library" ? "DATABASE_AHEAD_OF_LIBRARY" : "MIGRATION_CHECKSUM_MISMATCH";
+  return new SupabaseAuthMemoryError(code, problems.join(" "));
 }
 
 function describe(error: unknown): string {

@@ -52,14 +52,34 @@ const sqlFingerprint = createHash("sha256")
   .digest("hex")
   .slice(0, 10);
 
+/** Databases left behind by runs that were killed: their name carries the pid of a dead process. */
+async function dropStaleDatabases(admin: pg.Client): Promise<void> {
+  const { rows } = await admin.query<{ datname: string }>("select datname from pg_database where datname ~ '^vsam_[a-z]+_[0-9]+_'");
+  for (const { datname } of rows) {
+    const pid = Number(datname.split("_")[2]);
+    let alive = true;
+    try {
+      process.kill(pid, 0);
+    } catch {
+      alive = false;
+    }
+    if (!alive) {
+      await admin.query(`alter database ${datname} with is_template false`).catch(() => undefined);
+      await admin.query(`drop database if exists ${datname} with (force)`).catch(() => undefined);
+    }
+  }
+}
+
 async function buildServerTemplates(adminUrl: string): Promise<{ migratedTemplate: string; stubTemplate: string }> {
-  const stubTemplate = `vsam_stub_${sqlFingerprint}`;
-  const migratedTemplate = `vsam_migrated_${sqlFingerprint}`;
+  // Unique per run: several runs (Node versions, developers) may share one server.
+  const suffix = `${process.pid}_${sqlFingerprint}_${Math.random().toString(36).slice(2, 8)}`;
+  const stubTemplate = `vsam_stub_${suffix}`;
+  const migratedTemplate = `vsam_migrated_${suffix}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   try {
+    await dropStaleDatabases(admin);
     for (const name of [stubTemplate, migratedTemplate]) {
-      await admin.query(`drop database if exists ${name} with (force)`);
       await admin.query(`create database ${name}`);
       const client = new pg.Client({ connectionString: withDatabase(adminUrl, name) });
       await client.connect();

@@ -53,7 +53,7 @@ export async function openTestDatabase(options: { migrated?: boolean } = {}): Pr
   let base: Omit<TestDatabase, "createUser">;
 
   if (source.kind === "server") {
-    const name = `vsam_test_${process.pid}_${randomUUID().slice(0, 8)}`;
+    const name = `vsam_test_${process.pid}_${randomUUID().slice(0, 8)}`; // the pid lets a later run drop it if this one dies
     const admin = new pg.Client({ connectionString: source.adminUrl });
     await admin.connect();
     await admin.query(`create database ${name} template ${migrated ? source.migratedTemplate : source.stubTemplate}`);

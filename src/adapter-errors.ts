@@ -1,0 +1,79 @@
+import { ConversationAlreadyExistsError, ConversationNotFoundError } from "@voltagent/core";
+import { mapDatabaseError } from "./error-mapper.js";
+import {
+  InvalidInputError,
+  NotConversationOwnerError,
+  UserIdImmutableError,
+  UserNotFoundError,
+} from "./errors.js";
+
+export interface CallContext {
+  operation: string;
+  conversationId?: string;
+  userId?: string;
+  executionId?: string;
+  where?: string;
+}
+
+interface Shape {
+  code?: unknown;
+  message?: unknown;
+  constraint?: unknown;
+}
+
+/** PostgREST reports no constraint field, only the server's message that names it. */
+function constraintOf(shape: Shape): string | undefined {
+  if (typeof shape.constraint === "string") return shape.constraint;
+  const match = typeof shape.message === "string" ? /constraint "([^"]+)"/.exec(shape.message) : null;
+  return match?.[1];
+}
+
+/**
+ * The single mapper from whatever a transport raised to what an adapter method throws: core's
+ * conversation errors where the VoltAgent contract prescribes them, the library's typed errors
+ * otherwise. Never lets a raw driver error through.
+ */
+export function toAdapterError(error: unknown, context: CallContext): Error {
+  const shape: Shape = typeof error === "object" && error !== null ? (error as Shape) : {};
+  const code = typeof shape.code === "string" ? shape.code : undefined;
+  const message = typeof shape.message === "string" ? shape.message : "";
+  const base = { cause: error, details: { operation: context.operation, ...(code ? { sqlState: code } : {}) } };
+
+  switch (code) {
+    case "VS404":
+      return new ConversationNotFoundError(context.conversationId ?? /Conversation (.*) not found/.exec(message)?.[1] ?? "");
+    case "VS409":
+      return new ConversationAlreadyExistsError(context.conversationId ?? "");
+    case "VS403":
+      return new NotConversationOwnerError(`${message}. Only a conversation's owner can write to it.`, base);
+    case "VS422":
+      return new UserIdImmutableError(`${message}.`, base);
+    case "VS410":
+      return new Error(`Workflow state ${context.executionId ?? ""} not found`, { cause: error });
+    case "23503": {
+      const constraint = constraintOf(shape) ?? "";
+      if (constraint.endsWith("_user_id_fkey")) return new UserNotFoundError(context.userId, base);
+      if (constraint.endsWith("_conversation_id_fkey")) {
+        return new ConversationNotFoundError(context.conversationId ?? "");
+      }
+      break;
+    }
+    case "23505":
+      if (constraintOf(shape) === "voltagent_memory_conversations_pkey") {
+        return new ConversationAlreadyExistsError(context.conversationId ?? "");
+      }
+      break;
+    case "22P02":
+    case "22023":
+    case "22007":
+    case "22008":
+    case "22003":
+    case "22021":
+    case "22P05":
+    case "23502":
+    case "23514":
+    case "54000":
+      return new InvalidInputError(`${context.operation}: the database refused the input (${message}).`, base);
+  }
+  return mapDatabaseError(error, context);
+}
