@@ -40,8 +40,9 @@ export const stepSchema = z.object({
   type: z.enum(["text", "tool_call", "tool_result"]),
   role: z.string(),
   content: z.string().optional(),
-  arguments: z.record(z.string(), z.unknown()).nullish(),
-  result: z.record(z.string(), z.unknown()).nullish(),
+  // Typed as records, but tools return strings and arrays too: store any JSON value.
+  arguments: z.unknown().optional(),
+  result: z.unknown().optional(),
   usage: z.unknown().optional(),
   subAgentId: z.string().optional(),
   subAgentName: z.string().optional(),
