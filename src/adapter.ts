@@ -27,6 +27,7 @@ import {
 } from "./rows.js";
 import { pgTransport, type PgTransportOptions } from "./transports/pg.js";
 import { pgliteTransport } from "./transports/pglite.js";
+import { supabaseTransport, type SupabaseClientLike, type SupabaseClientOptions } from "./transports/supabase.js";
 import type { Transport } from "./transports/transport.js";
 import { createUserIdResolver, type ResolveUserId } from "./user-id.js";
 import {
@@ -46,6 +47,8 @@ export type SupabaseAuthMemoryConnection =
   | { connectionString: string }
   | { pool: PgPoolLike }
   | { pglite: PGliteLike }
+  | { supabase: SupabaseClientLike }
+  | SupabaseClientOptions
   | { transport: Transport };
 
 export interface SupabaseAuthMemoryCommonOptions extends PgTransportOptions {
@@ -63,13 +66,20 @@ type Row = Record<string, unknown>;
 function createTransport(options: SupabaseAuthMemoryAdapterOptions): Transport {
   if ("transport" in options && options.transport) return options.transport;
   if ("pglite" in options && options.pglite) return pgliteTransport(options.pglite);
+  if ("supabase" in options && options.supabase) return supabaseTransport({ supabase: options.supabase });
+  if ("supabaseUrl" in options && typeof options.supabaseUrl === "string") {
+    if (typeof options.supabaseKey !== "string" || options.supabaseKey.length === 0) {
+      throw new SupabaseAuthMemoryError("INVALID_CONFIG", "supabaseUrl needs supabaseKey (the anon or service-role key).");
+    }
+    return supabaseTransport(options);
+  }
   if ("pool" in options && options.pool) return pgTransport({ pool: options.pool }, options);
   if ("connectionString" in options && typeof options.connectionString === "string") {
     return pgTransport({ connectionString: options.connectionString }, options);
   }
   throw new SupabaseAuthMemoryError(
     "INVALID_CONFIG",
-    "SupabaseAuthMemoryAdapter needs one of: connectionString, pool (a pg.Pool) or pglite (a PGlite instance).",
+    "SupabaseAuthMemoryAdapter needs one of: connectionString, pool (a pg.Pool), supabase (a supabase-js client), supabaseUrl + supabaseKey, or pglite (a PGlite instance).",
   );
 }
 

@@ -43,3 +43,4 @@ export {
 export { parseUserId, userIdSchema, type ResolveUserId } from "./user-id.js";
 export type { Transport } from "./transports/transport.js";
 export { OPERATIONS, type OperationName } from "./operations.js";
+export type { PostgrestErrorLike, SupabaseClientLike, SupabaseClientOptions } from "./transports/supabase.js";

@@ -1,0 +1,86 @@
+import { OPERATIONS, type OperationArgs, type OperationName } from "../operations.js";
+import type { Transport } from "./transport.js";
+
+/** What PostgREST answers on error; supabase-js passes it through as `error`. */
+export interface PostgrestErrorLike {
+  code?: string;
+  message?: string;
+  details?: string | null;
+  hint?: string | null;
+}
+
+/**
+ * The part of a supabase-js client this library calls. Any `SupabaseClient` (v2) satisfies it; so
+ * does anything else that speaks PostgREST's /rpc.
+ */
+export interface SupabaseClientLike {
+  rpc(fn: string, args?: Record<string, unknown>): PromiseLike<{ data: unknown; error: PostgrestErrorLike | null; status?: number }>;
+}
+
+export interface SupabaseClientOptions {
+  supabaseUrl: string;
+  /** The anon (publishable) key for user requests, or the service-role key on a trusted server. */
+  supabaseKey: string;
+  /** A signed-in user's access token: every call then runs as that user, under RLS. */
+  accessToken?: string;
+}
+
+type CreateClient = (url: string, key: string, options: Record<string, unknown>) => SupabaseClientLike;
+
+/** supabase-js creates a realtime client eagerly and refuses runtimes without WebSocket; we never use realtime. */
+class InertWebSocket {
+  constructor() {
+    throw new Error("voltagent-supabase-auth-memory does not use Supabase Realtime.");
+  }
+}
+
+async function createSupabaseClient(options: SupabaseClientOptions): Promise<SupabaseClientLike> {
+  let mod: { createClient: CreateClient };
+  try {
+    mod = (await import("@supabase/supabase-js")) as unknown as { createClient: CreateClient };
+  } catch (cause) {
+    throw Object.assign(new Error("The `@supabase/supabase-js` package is not installed. Run: npm install @supabase/supabase-js"), { cause });
+  }
+  return mod.createClient(options.supabaseUrl, options.supabaseKey, {
+    auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
+    ...(options.accessToken ? { global: { headers: { Authorization: `Bearer ${options.accessToken}` } } } : {}),
+    ...(typeof (globalThis as { WebSocket?: unknown }).WebSocket === "undefined" ? { realtime: { transport: InertWebSocket } } : {}),
+  });
+}
+
+function describeUrl(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}
+
+/**
+ * supabase-js: each call is one `POST /rest/v1/rpc/<function>` with named arguments, the same
+ * functions the SQL transports call. PostgREST errors are thrown as they come; the adapter maps them.
+ */
+export function supabaseTransport(config: { supabase: SupabaseClientLike } | SupabaseClientOptions): Transport {
+  const client: Promise<SupabaseClientLike> = "supabase" in config ? Promise.resolve(config.supabase) : createSupabaseClient(config);
+  client.catch(() => undefined);
+  return {
+    kind: "supabase",
+    where: "supabaseUrl" in config ? describeUrl(config.supabaseUrl) : "the given Supabase client",
+    async call(operation: OperationName, args: OperationArgs) {
+      const spec = OPERATIONS[operation];
+      const json: readonly string[] = "json" in spec ? spec.json : [];
+      const body: Record<string, unknown> = {};
+      for (const name of spec.params) {
+        const value = args[name];
+        if (value === undefined || value === null) continue;
+        body[name] = json.includes(name) ? JSON.parse(value as string) : value;
+      }
+      const { data, error } = await (await client).rpc(spec.fn, body);
+      if (error) throw error;
+      if (spec.returns === "rows") return Array.isArray(data) ? data : data === null ? [] : [data];
+      if (spec.returns === "scalar") return data ?? null;
+      return undefined;
+    },
+    async close() {},
+  };
+}
