@@ -1,8 +1,15 @@
 import { defineConfig } from "tsup";
 
+const external = ["pg", "@supabase/supabase-js", "@electric-sql/pglite", "@voltagent/core", "zod", "vitest", "ai"];
+
 export default defineConfig([
   {
-    entry: { index: "src/index.ts", migrations: "src/migrations/index.ts" },
+    entry: {
+      index: "src/index.ts",
+      migrations: "src/migrations/index.ts",
+      embedded: "src/embedded.ts",
+      testing: "src/testing/index.ts",
+    },
     format: ["esm", "cjs"],
     dts: true,
     sourcemap: true,
@@ -10,7 +17,7 @@ export default defineConfig([
     target: "node20",
     splitting: false,
     treeshake: true,
-    external: ["pg", "@supabase/supabase-js", "@electric-sql/pglite", "@voltagent/core", "zod", "vitest"],
+    external,
   },
   {
     entry: { cli: "src/cli/bin.ts" },
@@ -18,6 +25,6 @@ export default defineConfig([
     target: "node20",
     sourcemap: true,
     banner: { js: "#!/usr/bin/env node" },
-    external: ["pg"],
+    external,
   },
 ]);

@@ -15,30 +15,40 @@ create table public.voltagent_memory_conversations (
   title text not null default '',
   metadata jsonb not null default '{}'::jsonb,
   created_at timestamptz not null default now(),
-  updated_at timestamptz not null default now()
+  updated_at timestamptz not null default now(),
+  -- Target of the (conversation_id, user_id) foreign keys below: a message or step can only belong
+  -- to its conversation's owner, whoever writes it (service_role and the table owner included).
+  unique (id, user_id)
 );
 
 -- A user's latest conversations (queryConversations / getConversationsByUserId); covers the user_id FK.
+-- id last: the listing's tiebreaker, so a LIMIT needs no sort.
 create index voltagent_memory_conversations_user_updated_idx
-  on public.voltagent_memory_conversations (user_id, updated_at desc);
+  on public.voltagent_memory_conversations (user_id, updated_at desc, id);
 -- getConversations(resourceId) and the observability UI's per-agent listing.
 create index voltagent_memory_conversations_resource_updated_idx
-  on public.voltagent_memory_conversations (resource_id, updated_at desc);
+  on public.voltagent_memory_conversations (resource_id, updated_at desc, id);
 
 -- Messages --------------------------------------------------------------------------------------------
 create table public.voltagent_memory_messages (
-  conversation_id text not null
-    references public.voltagent_memory_conversations (id) on delete cascade,
+  conversation_id text not null,
   message_id text not null,
   user_id uuid not null references auth.users (id) on delete cascade,
   role text not null,
   parts jsonb,
   metadata jsonb,
   format_version integer not null default 2,
-  created_at timestamptz not null default now(),
+  -- Milliseconds: VoltAgent hands created_at back as a JS Date, and a caller paging with
+  -- before/after that Date must not see the same message again.
+  created_at timestamptz not null default date_trunc('milliseconds', now()),
   -- Breaks created_at ties so that a batch keeps its array order (messages in one statement share now()).
   seq bigint generated always as identity,
-  primary key (conversation_id, message_id)
+  -- The key is the pair; message_id leads so that the key index never competes with the history
+  -- index for "conversation_id = $1" (a cached plan that picks it reads and sorts a whole conversation),
+  -- and serves deleteMessages' message_id = any(...) directly.
+  primary key (message_id, conversation_id),
+  constraint voltagent_memory_messages_conversation_owner_fkey foreign key (conversation_id, user_id)
+    references public.voltagent_memory_conversations (id, user_id) on delete cascade
 );
 
 -- History reads: the last N messages of (conversation, user), newest first by an index scan.
@@ -47,13 +57,17 @@ create index voltagent_memory_messages_history_idx
 -- Cascade from auth.users, clearMessages(user) and the RLS predicate.
 create index voltagent_memory_messages_user_idx
   on public.voltagent_memory_messages (user_id);
+-- The user is a function of the conversation. Without this the planner multiplies the two
+-- selectivities, expects a handful of rows per (conversation, user), and a cached generic plan reads
+-- a whole conversation and sorts it instead of walking the index for the last N.
+create statistics voltagent_memory_messages_conversation_user_stats (dependencies)
+  on conversation_id, user_id from public.voltagent_memory_messages;
 
 -- Steps -----------------------------------------------------------------------------------------------
 -- Step ids are tool-call ids, which providers and mock models reuse across conversations: the key is
 -- (conversation_id, id), never id alone.
 create table public.voltagent_memory_steps (
-  conversation_id text not null
-    references public.voltagent_memory_conversations (id) on delete cascade,
+  conversation_id text not null,
   id text not null,
   user_id uuid not null references auth.users (id) on delete cascade,
   agent_id text not null,
@@ -69,7 +83,10 @@ create table public.voltagent_memory_steps (
   sub_agent_id text,
   sub_agent_name text,
   created_at timestamptz not null default now(),
-  primary key (conversation_id, id)
+  -- The key is the pair (see messages for why the id leads).
+  primary key (id, conversation_id),
+  constraint voltagent_memory_steps_conversation_owner_fkey foreign key (conversation_id, user_id)
+    references public.voltagent_memory_conversations (id, user_id) on delete cascade
 );
 
 create index voltagent_memory_steps_history_idx
@@ -78,6 +95,8 @@ create index voltagent_memory_steps_operation_idx
   on public.voltagent_memory_steps (conversation_id, operation_id, step_index);
 create index voltagent_memory_steps_user_idx
   on public.voltagent_memory_steps (user_id);
+create statistics voltagent_memory_steps_conversation_user_stats (dependencies)
+  on conversation_id, user_id from public.voltagent_memory_steps;
 
 -- Workflow states -------------------------------------------------------------------------------------
 -- user_id is optional: workflows may run without a user. Such rows are invisible to authenticated.

@@ -350,15 +350,29 @@ create function public.voltagent_memory_get_steps(
   p_limit integer default null,
   p_operation_id text default null
 )
-returns setof public.voltagent_memory_steps
+returns table (
+  conversation_id text, id text, user_id uuid, agent_id text, agent_name text, operation_id text,
+  step_index integer, type text, role text, content text, arguments jsonb, result jsonb, usage jsonb,
+  sub_agent_id text, sub_agent_name text, created_at timestamptz, json_nulls text[]
+)
 language plpgsql
 stable
 security invoker
 set search_path = ''
 as $$
+#variable_conflict use_column
 begin
+  -- json_nulls: which of arguments/result/usage hold a JSON null rather than nothing.
   return query
-  select t.* from (
+  select t.conversation_id, t.id, t.user_id, t.agent_id, t.agent_name, t.operation_id, t.step_index,
+         t.type, t.role, t.content, t.arguments, t.result, t.usage, t.sub_agent_id, t.sub_agent_name,
+         t.created_at,
+         nullif(array_remove(array[
+           case when jsonb_typeof(t.arguments) = 'null' then 'arguments' end,
+           case when jsonb_typeof(t.result) = 'null' then 'result' end,
+           case when jsonb_typeof(t.usage) = 'null' then 'usage' end
+         ], null), '{}')
+  from (
     select s.* from public.voltagent_memory_steps s
     where s.conversation_id = p_conversation_id
       and s.user_id = p_user_id
@@ -373,7 +387,7 @@ $$;
 -- Working memory --------------------------------------------------------------------------------------
 -- Conversation scope lives in conversations.metadata.workingMemory; user scope in its own table.
 
-create function public.voltagent_memory_get_working_memory(p_scope text, p_conversation_id text, p_user_id uuid)
+create function public.voltagent_memory_get_working_memory(p_scope text, p_conversation_id text default null, p_user_id uuid default null)
 returns text
 language plpgsql
 stable
@@ -393,9 +407,9 @@ $$;
 
 create function public.voltagent_memory_set_working_memory(
   p_scope text,
-  p_conversation_id text,
-  p_user_id uuid,
-  p_content text
+  p_content text,
+  p_conversation_id text default null,
+  p_user_id uuid default null
 )
 returns void
 language plpgsql
@@ -426,7 +440,7 @@ begin
 end
 $$;
 
-create function public.voltagent_memory_delete_working_memory(p_scope text, p_conversation_id text, p_user_id uuid)
+create function public.voltagent_memory_delete_working_memory(p_scope text, p_conversation_id text default null, p_user_id uuid default null)
 returns void
 language plpgsql
 security invoker
@@ -449,15 +463,47 @@ $$;
 -- Workflow states -------------------------------------------------------------------------------------
 -- p_state holds WorkflowStateEntry's fields under their TypeScript names, already encoded as JSON.
 
+-- Which JSON fields hold a JSON null (as opposed to SQL NULL, "not set"): every driver reads both
+-- as null, and WorkflowStateEntry distinguishes { output: null } from no output.
+create function public.voltagent_memory_workflow_json_nulls(w public.voltagent_memory_workflow_states)
+returns text[]
+language sql
+immutable
+security invoker
+set search_path = ''
+as $$
+  select nullif(array_remove(array[
+    case when jsonb_typeof(w.input) = 'null' then 'input' end,
+    case when jsonb_typeof(w.context) = 'null' then 'context' end,
+    case when jsonb_typeof(w.workflow_state) = 'null' then 'workflowState' end,
+    case when jsonb_typeof(w.suspension) = 'null' then 'suspension' end,
+    case when jsonb_typeof(w.events) = 'null' then 'events' end,
+    case when jsonb_typeof(w.output) = 'null' then 'output' end,
+    case when jsonb_typeof(w.cancellation) = 'null' then 'cancellation' end,
+    case when jsonb_typeof(w.metadata) = 'null' then 'metadata' end
+  ], null), '{}')
+$$;
+
 create function public.voltagent_memory_get_workflow_state(p_id text)
-returns setof public.voltagent_memory_workflow_states
+returns table (
+  id text, workflow_id text, workflow_name text, status text, input jsonb, context jsonb,
+  workflow_state jsonb, suspension jsonb, events jsonb, output jsonb, cancellation jsonb, user_id uuid,
+  conversation_id text, replayed_from_execution_id text, replay_from_step_id text, metadata jsonb,
+  created_at timestamptz, updated_at timestamptz, json_nulls text[]
+)
 language plpgsql
 stable
 security invoker
 set search_path = ''
 as $$
+#variable_conflict use_column
 begin
-  return query select * from public.voltagent_memory_workflow_states w where w.id = p_id;
+  return query select w.id, w.workflow_id, w.workflow_name, w.status, w.input, w.context, w.workflow_state,
+           w.suspension, w.events, w.output, w.cancellation, w.user_id, w.conversation_id,
+           w.replayed_from_execution_id, w.replay_from_step_id, w.metadata, w.created_at, w.updated_at,
+           public.voltagent_memory_workflow_json_nulls(w)
+    from public.voltagent_memory_workflow_states w
+    where w.id = p_id;
 end
 $$;
 
@@ -528,14 +574,24 @@ end
 $$;
 
 create function public.voltagent_memory_get_suspended_workflow_states(p_workflow_id text)
-returns setof public.voltagent_memory_workflow_states
+returns table (
+  id text, workflow_id text, workflow_name text, status text, input jsonb, context jsonb,
+  workflow_state jsonb, suspension jsonb, events jsonb, output jsonb, cancellation jsonb, user_id uuid,
+  conversation_id text, replayed_from_execution_id text, replay_from_step_id text, metadata jsonb,
+  created_at timestamptz, updated_at timestamptz, json_nulls text[]
+)
 language plpgsql
 stable
 security invoker
 set search_path = ''
 as $$
+#variable_conflict use_column
 begin
-  return query select * from public.voltagent_memory_workflow_states w
+  return query select w.id, w.workflow_id, w.workflow_name, w.status, w.input, w.context, w.workflow_state,
+           w.suspension, w.events, w.output, w.cancellation, w.user_id, w.conversation_id,
+           w.replayed_from_execution_id, w.replay_from_step_id, w.metadata, w.created_at, w.updated_at,
+           public.voltagent_memory_workflow_json_nulls(w)
+    from public.voltagent_memory_workflow_states w
     where w.workflow_id = p_workflow_id and w.status = 'suspended'
     order by w.created_at desc, w.id;
 end
@@ -552,14 +608,24 @@ create function public.voltagent_memory_query_workflow_runs(
   p_limit integer default null,
   p_offset integer default null
 )
-returns setof public.voltagent_memory_workflow_states
+returns table (
+  id text, workflow_id text, workflow_name text, status text, input jsonb, context jsonb,
+  workflow_state jsonb, suspension jsonb, events jsonb, output jsonb, cancellation jsonb, user_id uuid,
+  conversation_id text, replayed_from_execution_id text, replay_from_step_id text, metadata jsonb,
+  created_at timestamptz, updated_at timestamptz, json_nulls text[]
+)
 language plpgsql
 stable
 security invoker
 set search_path = ''
 as $$
+#variable_conflict use_column
 begin
-  return query select * from public.voltagent_memory_workflow_states w
+  return query select w.id, w.workflow_id, w.workflow_name, w.status, w.input, w.context, w.workflow_state,
+           w.suspension, w.events, w.output, w.cancellation, w.user_id, w.conversation_id,
+           w.replayed_from_execution_id, w.replay_from_step_id, w.metadata, w.created_at, w.updated_at,
+           public.voltagent_memory_workflow_json_nulls(w)
+    from public.voltagent_memory_workflow_states w
     where (p_workflow_id is null or w.workflow_id = p_workflow_id)
       and (p_status is null or w.status = p_status)
       and (p_from is null or w.created_at >= p_from)

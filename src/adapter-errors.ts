@@ -53,7 +53,8 @@ export function toAdapterError(error: unknown, context: CallContext): Error {
     case "23503": {
       const constraint = constraintOf(shape) ?? "";
       if (constraint.endsWith("_user_id_fkey")) return new UserNotFoundError(context.userId, base);
-      if (constraint.endsWith("_conversation_id_fkey")) {
+      // The conversation went away between the function's ownership check and the insert.
+      if (constraint.endsWith("_conversation_owner_fkey")) {
         return new ConversationNotFoundError(context.conversationId ?? "");
       }
       break;

@@ -67,6 +67,20 @@ export function mapDatabaseError(error: unknown, context: { operation: string; w
   if (code === "3D000") {
     return new StorageUnavailableError(`The database${where} does not exist: ${message}`, { ...base, retryable: false });
   }
+  // PostgREST's own codes (supabase-js passes them through): the API itself could not serve the call.
+  if (code === "PGRST000" || code === "PGRST001" || code === "PGRST002") {
+    return new StorageUnavailableError(`The Supabase API${where} cannot reach its database: ${message}`, base);
+  }
+  if (code === "PGRST202" || code === "PGRST205") {
+    return new MigrationRequiredError(
+      `${context.operation} failed because the database schema is missing or out of date (${message}). ` +
+        "Run: npx voltagent-supabase-auth-memory migrate --database-url <postgres url>",
+      base,
+    );
+  }
+  if (code?.startsWith("PGRST3")) {
+    return new SupabaseAuthMemoryError("PERMISSION_DENIED", `The Supabase API${where} refused the token: ${message}`, base);
+  }
   if (code === "28P01" || code === "28000") {
     return new SupabaseAuthMemoryError("PERMISSION_DENIED", `The database${where} refused the login: ${message}`, base);
   }

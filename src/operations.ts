@@ -69,7 +69,7 @@ export const OPERATIONS = {
   },
   setWorkingMemory: {
     fn: "voltagent_memory_set_working_memory",
-    params: ["p_scope", "p_conversation_id", "p_user_id", "p_content"],
+    params: ["p_scope", "p_content", "p_conversation_id", "p_user_id"],
     returns: "void",
   },
   deleteWorkingMemory: {

@@ -47,6 +47,23 @@ export function messageFromRow(row: Row): UIMessage<{ createdAt: Date }> {
   };
 }
 
+/** Fields whose stored value is a JSON null, as reported by the read functions (json_nulls). */
+function jsonNulls(row: Row): ReadonlySet<string> {
+  const value = row.json_nulls;
+  if (Array.isArray(value)) return new Set(value as string[]);
+  // PGlite may hand back an array column as its text form.
+  if (typeof value === "string" && value.startsWith("{")) return new Set(value.slice(1, -1).split(",").filter(Boolean));
+  return EMPTY;
+}
+const EMPTY: ReadonlySet<string> = new Set();
+
+/** A jsonb column: SQL NULL is "not set" (undefined); a JSON null listed in json_nulls is null. */
+function jsonField(row: Row, column: string, field: string, nulls: ReadonlySet<string>): unknown {
+  const value = row[column];
+  if (value === null || value === undefined) return nulls.has(field) ? null : undefined;
+  return decodeJson(value);
+}
+
 export function stepFromRow(row: Row): ConversationStepRecord {
   const step: ConversationStepRecord = {
     id: text(row.id),
@@ -63,9 +80,13 @@ export function stepFromRow(row: Row): ConversationStepRecord {
   if (agentName !== undefined) step.agentName = agentName;
   const content = optionalText(row.content);
   if (content !== undefined) step.content = content;
-  if (row.arguments !== undefined && row.arguments !== null) step.arguments = decodeJson(row.arguments) as Record<string, unknown>;
-  if (row.result !== undefined && row.result !== null) step.result = decodeJson(row.result) as Record<string, unknown>;
-  if (row.usage !== undefined && row.usage !== null) step.usage = decodeJson(row.usage) as ConversationStepRecord["usage"];
+  const nulls = jsonNulls(row);
+  const args = jsonField(row, "arguments", "arguments", nulls);
+  if (args !== undefined) step.arguments = args as Record<string, unknown> | null;
+  const result = jsonField(row, "result", "result", nulls);
+  if (result !== undefined) step.result = result as Record<string, unknown> | null;
+  const usage = jsonField(row, "usage", "usage", nulls);
+  if (usage !== undefined) step.usage = usage as ConversationStepRecord["usage"];
   const subAgentId = optionalText(row.sub_agent_id);
   if (subAgentId !== undefined) step.subAgentId = subAgentId;
   const subAgentName = optionalText(row.sub_agent_name);
@@ -91,7 +112,7 @@ export function encodeContext(context: ReadonlyArray<readonly [string | symbol, 
 }
 
 function decodeContext(value: unknown): Array<[string | symbol, unknown]> | undefined {
-  if (!Array.isArray(value)) return undefined;
+  if (!Array.isArray(value)) return value as undefined;
   return value.map((entry) => {
     const [key, item] = entry as [unknown, unknown];
     if (key !== null && typeof key === "object" && typeof (key as { $symbol?: unknown }).$symbol === "string") {
@@ -117,19 +138,24 @@ export function workflowFromRow(row: Row): WorkflowStateEntry {
     createdAt: toDate(row.created_at),
     updatedAt: toDate(row.updated_at),
   };
-  if (row.input !== null && row.input !== undefined) entry.input = decodeJson(row.input);
-  const context = decodeContext(decodeJson(row.context));
-  if (context) entry.context = context;
-  if (row.workflow_state !== null && row.workflow_state !== undefined) {
-    entry.workflowState = decodeJson(row.workflow_state) as Record<string, unknown>;
+  const nulls = jsonNulls(row);
+  const input = jsonField(row, "input", "input", nulls);
+  if (input !== undefined) entry.input = input;
+  const context = jsonField(row, "context", "context", nulls);
+  if (context !== undefined) entry.context = (context === null ? null : decodeContext(context)) as WorkflowStateEntry["context"];
+  const workflowState = jsonField(row, "workflow_state", "workflowState", nulls);
+  if (workflowState !== undefined) entry.workflowState = workflowState as WorkflowStateEntry["workflowState"];
+  const suspension = jsonField(row, "suspension", "suspension", nulls);
+  if (suspension !== undefined) {
+    entry.suspension = reviveDateField(suspension as NonNullable<WorkflowStateEntry["suspension"]>, "suspendedAt");
   }
-  if (row.suspension !== null && row.suspension !== undefined) {
-    entry.suspension = reviveDateField(decodeJson(row.suspension) as NonNullable<WorkflowStateEntry["suspension"]>, "suspendedAt");
-  }
-  if (row.events !== null && row.events !== undefined) entry.events = decodeJson(row.events) as WorkflowStateEntry["events"];
-  if (row.output !== null && row.output !== undefined) entry.output = decodeJson(row.output);
-  if (row.cancellation !== null && row.cancellation !== undefined) {
-    entry.cancellation = reviveDateField(decodeJson(row.cancellation) as NonNullable<WorkflowStateEntry["cancellation"]>, "cancelledAt");
+  const events = jsonField(row, "events", "events", nulls);
+  if (events !== undefined) entry.events = events as WorkflowStateEntry["events"];
+  const output = jsonField(row, "output", "output", nulls);
+  if (output !== undefined) entry.output = output;
+  const cancellation = jsonField(row, "cancellation", "cancellation", nulls);
+  if (cancellation !== undefined) {
+    entry.cancellation = reviveDateField(cancellation as NonNullable<WorkflowStateEntry["cancellation"]>, "cancelledAt");
   }
   if (row.user_id !== null && row.user_id !== undefined) entry.userId = String(row.user_id);
   const conversationId = optionalText(row.conversation_id);
@@ -138,6 +164,7 @@ export function workflowFromRow(row: Row): WorkflowStateEntry {
   if (replayed !== undefined) entry.replayedFromExecutionId = replayed;
   const replayFrom = optionalText(row.replay_from_step_id);
   if (replayFrom !== undefined) entry.replayFromStepId = replayFrom;
-  if (row.metadata !== null && row.metadata !== undefined) entry.metadata = decodeJson(row.metadata) as Record<string, unknown>;
+  const metadata = jsonField(row, "metadata", "metadata", nulls);
+  if (metadata !== undefined) entry.metadata = metadata as WorkflowStateEntry["metadata"];
   return entry;
 }

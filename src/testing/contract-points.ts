@@ -47,6 +47,7 @@ const POINTS = {
   "D7.default-order-updated-desc": "queryConversations orders by updatedAt descending by default",
   "D7.orderBy-title-asc": "queryConversations orders by title, ASC and DESC",
   "D7.orderBy-created-at": "queryConversations orders by createdAt, ASC and DESC",
+  "D7.orderBy-allowed-list-only": "queryConversations refuses an orderBy outside created_at, updated_at and title (typed invalid-input error)",
   "D7.limit-offset": "queryConversations pages with limit and offset",
   "D7.offset-without-limit": "queryConversations applies an offset without a limit and returns the rest",
   "D7.no-default-limit": "queryConversations without a limit returns every match",
@@ -102,11 +103,13 @@ const POINTS = {
   "messages.clear-one-conversation": "clearMessages(user, conversation) empties that conversation only; the conversation and its working memory stay",
   "messages.clear-all-for-user": "clearMessages(user) empties every conversation of that user and no other user's",
   "messages.delete-by-ids": "deleteMessages removes exactly the given ids; unknown ids and [] are ignored",
+  "messages.concurrent-adds-lose-nothing": "20 concurrent addMessage calls to one conversation: all stored, in one stable order",
 
   // Data fidelity
   "fidelity.nul-and-lone-surrogates": "strings with U+0000, U+E000 and lone surrogates come back equal everywhere",
   "fidelity.odd-ids": "ids with U+0000, U+E000, lone surrogates, quotes and spaces work in every method",
   "fidelity.json-values": "every JSON value (nesting, numbers, booleans, null, unicode, empties) comes back equal",
+  "fidelity.json-null-workflow-values": "a workflow input or output that is JSON null comes back as null, not as absent",
 } as const satisfies Record<string, string>;
 
 /** The id of one contract point, i.e. of one test of the suite. */

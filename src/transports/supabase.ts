@@ -70,10 +70,10 @@ export function supabaseTransport(config: { supabase: SupabaseClientLike } | Sup
       const spec = OPERATIONS[operation];
       const json: readonly string[] = "json" in spec ? spec.json : [];
       const body: Record<string, unknown> = {};
+      // Every parameter, nulls included: PostgREST matches the function by the names in the body.
       for (const name of spec.params) {
         const value = args[name];
-        if (value === undefined || value === null) continue;
-        body[name] = json.includes(name) ? JSON.parse(value as string) : value;
+        body[name] = value === undefined || value === null ? null : json.includes(name) ? JSON.parse(value as string) : value;
       }
       const { data, error } = await (await client).rpc(spec.fn, body);
       if (error) throw error;

@@ -121,6 +121,8 @@ export const messageTests = {
       await adapter.addMessages(second.map((id) => textMessage(id, "user", id)), user, conversation.id);
       expect(idsOf(await adapter.getMessages(user, conversation.id))).toEqual([...first, ...second]);
       expect(idsOf(await adapter.getMessages(user, conversation.id, { limit: 4 }))).toEqual(["b-b", ...second]);
+      await adapter.addMessages([], user, conversation.id);
+      expect(idsOf(await adapter.getMessages(user, conversation.id)), "an empty batch changes nothing").toEqual([...first, ...second]);
       if (probe) expect(idsOf(await probe.messages(conversation.id)), "stored order (probe)").toEqual([...first, ...second]);
     },
   },
@@ -463,6 +465,23 @@ export const messageTests = {
       await adapter.deleteMessages(["m2"], user, freshId("conv"));
       expect(idsOf(await adapter.getMessages(user, conversation.id)), "ids are scoped to the conversation").toEqual(["m2", "m4"]);
       if (probe) expect(idsOf(await probe.messages(conversation.id))).toEqual(["m2", "m4"]);
+    },
+  },
+
+  "messages.concurrent-adds-lose-nothing": {
+    async run(ctx) {
+      const { adapter, probe } = ctx;
+      const user = await ctx.user();
+      const conversation = await newConversation(ctx, user);
+      const ids = Array.from({ length: 20 }, (_, i) => `c${String(i).padStart(2, "0")}`);
+      await Promise.all(ids.map((id) => adapter.addMessage(textMessage(id, "user", id), user, conversation.id)));
+      const first = idsOf(await adapter.getMessages(user, conversation.id));
+      expect([...first].sort()).toEqual(ids);
+      expect(idsOf(await adapter.getMessages(user, conversation.id)), "the same order on every read").toEqual(first);
+      expect(idsOf(await adapter.getMessages(user, conversation.id, { limit: 5 })), "the limit takes the last of that order").toEqual(
+        first.slice(-5),
+      );
+      if (probe) expect(idsOf(await probe.messages(conversation.id)), "stored order (probe)").toEqual(first);
     },
   },
 } satisfies PointTests;
