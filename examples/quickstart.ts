@@ -103,32 +103,38 @@ async function chooseBackend(): Promise<Backend> {
   };
 }
 
-/** Offline stand-in for a model: looks up the weather once per question, then answers. */
+/**
+ * Offline stand-in for a model, so the example runs without keys: it looks up the weather for the
+ * city in the question, and answers "which cities" from the conversation history that memory loaded.
+ */
 function scriptedModel() {
-  let call = 0;
   const usage = { inputTokens: { total: 1, noCache: 1, cacheRead: 0, cacheWrite: 0 }, outputTokens: { total: 1, text: 1, reasoning: 0 } };
+  const textOf = (content: unknown) =>
+    Array.isArray(content) ? content.map((p: { text?: string }) => p.text ?? "").join(" ") : String(content);
   return new MockLanguageModelV3({
     modelId: "scripted-offline-model",
     doGenerate: async (options) => {
-      call += 1;
-      const lastUser = [...options.prompt].reverse().find((m) => m.role === "user");
-      const question = lastUser && Array.isArray(lastUser.content) ? lastUser.content.map((p) => ("text" in p ? p.text : "")).join("") : "";
-      const city = /in ([A-Z][a-z]+)/.exec(question)?.[1] ?? "Lisbon";
-      if (call % 2 === 1) {
+      // Roughly a real model's latency; VoltAgent saves the user's message while the model works.
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      const userTurns = options.prompt.filter((m) => m.role === "user").map((m) => textOf(m.content));
+      const question = userTurns.at(-1) ?? "";
+      const toolWasCalled = options.prompt.at(-1)?.role === "tool";
+      const city = /in ([A-Z][a-z]+)/.exec(question)?.[1];
+      if (city && !toolWasCalled) {
         return {
           finishReason: { unified: "tool-calls", raw: undefined },
-          content: [{ type: "tool-call", toolCallId: `weather-${call}`, toolName: "weather", input: JSON.stringify({ city }) }],
+          content: [{ type: "tool-call", toolCallId: `weather-${Date.now()}`, toolName: "weather", input: JSON.stringify({ city }) }],
           usage,
           warnings: [],
         };
       }
-      const earlier = options.prompt.filter((m) => m.role === "user").length - 1;
-      return {
-        finishReason: { unified: "stop", raw: undefined },
-        content: [{ type: "text", text: `It is sunny in ${city}. (I remember ${earlier} earlier question(s) in this chat.)` }],
-        usage,
-        warnings: [],
-      };
+      const text = city
+        ? `It is sunny and 24 °C in ${city}.`
+        : `You asked about: ${userTurns
+            .slice(0, -1)
+            .flatMap((q) => /in ([A-Z][a-z]+)/.exec(q)?.[1] ?? [])
+            .join(", ") || "no cities yet"}.`;
+      return { finishReason: { unified: "stop", raw: undefined }, content: [{ type: "text", text }], usage, warnings: [] };
     },
   });
 }
@@ -183,7 +189,11 @@ async function main() {
   await backend.close();
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+main().then(
+  // VoltAgent keeps a model-catalogue refresh timer running outside production; end the demo here.
+  () => process.exit(0),
+  (error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
