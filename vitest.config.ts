@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 120_000,
     pool: "forks",
+    // Console output only for failing tests: VoltAgent core logs its (offline) model-catalogue refresh.
+    silent: "passed-only",
   },
 });
