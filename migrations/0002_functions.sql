@@ -145,7 +145,9 @@ begin
   -- gets the same clear error as a sequential one.
   insert into public.voltagent_memory_conversations (id, resource_id, user_id, title, metadata)
   values (p_id, p_resource_id, p_user_id, p_title, coalesce(p_metadata, '{}'::jsonb))
-  on conflict (id) do nothing
+  -- No conflict target: either unique key ((id) or (id, user_id)) may be the one a racing create
+  -- trips first, and both mean the id is taken.
+  on conflict do nothing
   returning * into v_row;
   if not found then
     raise exception using errcode = 'VS409', message = format('Conversation %s already exists', p_id);
@@ -398,9 +400,12 @@ begin
   if p_scope = 'user' then
     return (select w.content from public.voltagent_memory_user_working_memory w where w.user_id = p_user_id);
   end if;
+  -- The owner check matters on trusted connections (service role, postgres), where RLS does not apply.
   return (
     select c.metadata ->> 'workingMemory' from public.voltagent_memory_conversations c
-    where c.id = p_conversation_id and jsonb_typeof(c.metadata -> 'workingMemory') = 'string'
+    where c.id = p_conversation_id
+      and (p_user_id is null or c.user_id = p_user_id)
+      and jsonb_typeof(c.metadata -> 'workingMemory') = 'string'
   );
 end
 $$;

@@ -60,7 +60,12 @@ export function toAdapterError(error: unknown, context: CallContext): Error {
       break;
     }
     case "23505":
-      if (constraintOf(shape) === "voltagent_memory_conversations_pkey") {
+      // Either key says the id is taken. The (id, user_id) key is not the ON CONFLICT arbiter, so a
+      // create racing another create of the same id can trip it instead of the primary key.
+      if (
+        constraintOf(shape) === "voltagent_memory_conversations_pkey" ||
+        constraintOf(shape) === "voltagent_memory_conversations_id_user_id_key"
+      ) {
         return new ConversationAlreadyExistsError(context.conversationId ?? "");
       }
       break;
@@ -68,6 +73,7 @@ export function toAdapterError(error: unknown, context: CallContext): Error {
     case "22023":
     case "22007":
     case "22008":
+    case "22009": // a date beyond year 9999 or before 4713 BC: its ISO form reads as a bad time zone
     case "22003":
     case "22021":
     case "22P05":

@@ -176,8 +176,9 @@ export class SupabaseAuthMemoryAdapter implements StorageAdapter {
       return {
         id: parsed.id === undefined || parsed.id === "" ? globalThis.crypto.randomUUID() : parsed.id,
         role: parsed.role,
-        parts: parsed.parts,
-        metadata: parsed.metadata ?? null,
+        // The caller's own values, not zod's copies: a rebuilt record loses a "__proto__" key.
+        parts: message.parts,
+        metadata: message.metadata ?? null,
       };
     });
     if (payload.length === 0) return;
@@ -247,7 +248,7 @@ export class SupabaseAuthMemoryAdapter implements StorageAdapter {
         p_resource_id: encodeText(parsed.resourceId),
         p_user_id: user,
         p_title: encodeText(parsed.title),
-        p_metadata: encodeJson(parsed.metadata ?? {}),
+        p_metadata: encodeJson(input.metadata ?? {}),
       },
       { conversationId: parsed.id, userId: user },
     );
@@ -304,7 +305,7 @@ export class SupabaseAuthMemoryAdapter implements StorageAdapter {
         p_id: encodeText(id),
         p_title: optionalText(parsed.title),
         p_resource_id: optionalText(parsed.resourceId),
-        p_metadata: parsed.metadata === undefined ? null : encodeJson(parsed.metadata),
+        p_metadata: updates.metadata === undefined ? null : encodeJson(updates.metadata),
         p_user_id: user,
       },
       { conversationId: id, ...(user ? { userId: user } : {}) },

@@ -37,9 +37,8 @@ function mapStrings(value: unknown, fn: (s: string) => string): unknown {
   if (typeof value === "string") return fn(value);
   if (Array.isArray(value)) return value.map((item) => mapStrings(item, fn));
   if (value !== null && typeof value === "object") {
-    const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) out[fn(key)] = mapStrings(item, fn);
-    return out;
+    // fromEntries defines own properties, so a "__proto__" key stays a key instead of a prototype.
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [fn(key), mapStrings(item, fn)]));
   }
   return value;
 }

@@ -13,6 +13,7 @@ interface DriverErrorShape {
   details?: unknown;
   hint?: unknown;
   constraint?: unknown;
+  syscall?: unknown;
 }
 
 const NETWORK_CODES = new Set([
@@ -34,6 +35,10 @@ const NETWORK_MESSAGES = [
   /not queryable/i,
   /server closed the connection/i,
   /Client was closed/i,
+  // fetch() under Node (undici) and Deno when the Supabase API cannot be reached.
+  /fetch failed/i,
+  /error sending request/i,
+  /Failed to fetch|NetworkError/i,
 ];
 
 function text(value: unknown): string | undefined {
@@ -58,7 +63,9 @@ export function mapDatabaseError(error: unknown, context: { operation: string; w
   const base = { cause: error, details, ...(hint ? { hint } : {}) };
   const where = context.where ? ` at ${context.where}` : "";
 
-  if ((code && NETWORK_CODES.has(code)) || (!code && NETWORK_MESSAGES.some((re) => re.test(message)))) {
+  // A Unix-socket URL (host=/var/run/postgresql): while the server is down its socket file is gone.
+  const socketMissing = code === "ENOENT" && shape.syscall === "connect";
+  if ((code && NETWORK_CODES.has(code)) || socketMissing || (!code && NETWORK_MESSAGES.some((re) => re.test(message)))) {
     return new StorageUnavailableError(`Cannot reach the database${where} (${code ?? message}).`, base);
   }
   if (code && (code.startsWith("08") || code === "57P01" || code === "57P02" || code === "57P03" || code === "53300")) {

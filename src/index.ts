@@ -17,8 +17,20 @@ export {
   type MigrateOptions,
   type MigrateResult,
   type MigrationProgress,
+  type MigrationState,
   type MigrationStatus,
 } from "./migrations/runner.js";
+export {
+  UpgradeBlockedError,
+  UpstreamSchemaDetectedError,
+  applyUpgrade,
+  checkUpgrade,
+  type UnmappedPolicy,
+  type UpgradeOptions,
+  type UpgradeReport,
+  type UpgradeResolveUserId,
+  type UpgradeResult,
+} from "./upgrade/index.js";
 export type {
   DatabaseTarget,
   PGliteLike,

@@ -11,7 +11,8 @@ export const messageSchema = z.object({
   id: z.string().optional(),
   role: z.enum(["system", "user", "assistant"]),
   parts: z.array(z.unknown()),
-  metadata: z.unknown().optional(),
+  // An object (VoltAgent's operationId, usage, feedback, ...): getMessages spreads it and adds createdAt.
+  metadata: z.record(z.string(), z.unknown()).nullish(),
 });
 
 export const createConversationSchema = z.object({

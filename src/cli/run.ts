@@ -1,9 +1,14 @@
+import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { PACKAGE_VERSION } from "../generated/sql.js";
 import { isSupabaseAuthMemoryError, SupabaseAuthMemoryError } from "../errors.js";
 import { MIGRATIONS, renderMigration } from "../migrations/catalog.js";
 import { exportMigrations } from "../migrations/export.js";
 import { migrate, migrationStatus } from "../migrations/runner.js";
+import { applyUpgrade, checkUpgrade } from "../upgrade/apply.js";
+import { formatReport, formatResult } from "../upgrade/format.js";
+import type { UnmappedPolicy, UpgradeOptions } from "../upgrade/types.js";
+import { parseUserIdMap } from "../upgrade/user-map.js";
 
 export interface CliIo {
   out: (line: string) => void;
@@ -20,11 +25,17 @@ Commands:
   status             show which migrations are applied, pending or changed
   sql                print the migrations as SQL (for the Supabase SQL editor)
   export --to <dir>  write them as timestamped files for a Supabase CLI project (supabase db push)
+  upgrade --check    report what converting @voltagent/postgres or @voltagent/supabase tables would do
+  upgrade --apply    convert them to this library's schema, in one transaction
 
 Options:
   --database-url <url>  Postgres URL (default: $DATABASE_URL); use the direct or session-pooler URL
   --from <n>            with sql: start at migration n (default 1)
-  --json                with status: machine-readable output
+  --json                with status and upgrade: machine-readable output
+  --map <file.json>     with upgrade: {"old user id": "auth.users id", ...}
+  --map-by-email        with upgrade: map old ids that are emails to the auth.users row with that email
+  --unmapped <policy>   with upgrade: refuse (default: stop, change nothing) or skip-to-archive (keep
+                        rows that cannot be converted in the schema voltagent_memory_archive)
   -h, --help            show this help
   -v, --version         show the version`;
 
@@ -49,6 +60,11 @@ function parseCommandLine(argv: string[]) {
         to: { type: "string" },
         from: { type: "string" },
         json: { type: "boolean" },
+        check: { type: "boolean" },
+        apply: { type: "boolean" },
+        map: { type: "string" },
+        "map-by-email": { type: "boolean" },
+        unmapped: { type: "string" },
         help: { type: "boolean", short: "h" },
         version: { type: "boolean", short: "v" },
       },
@@ -96,7 +112,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         } else {
           io.out(`Library schema version: ${status.libraryVersion}; database: ${status.databaseVersion} (${status.state}).`);
           for (const row of status.applied) io.out(`  applied  ${String(row.id).padStart(4, "0")}_${row.name}  ${row.appliedAt.toISOString()}`);
-          for (const row of status.pending) io.out(`  pending  ${row.file}`);
+          if (status.state !== "upstream-schema") for (const row of status.pending) io.out(`  pending  ${row.file}`);
           // One line, in the same shape as every other failure: the problems, then the stable code.
           if (status.problems.length > 0) io.err(`${NAME}: ${describe(problemError(status.state, status.problems))}`);
           if (status.state === "pending") io.out(`Run: npx ${NAME} migrate`);
@@ -118,6 +134,23 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         io.out("Apply them with: supabase db push");
         return 0;
       }
+      case "upgrade": {
+        if (values.check === values.apply) {
+          throw new SupabaseAuthMemoryError("INVALID_CONFIG", "upgrade needs exactly one of --check (report only) or --apply (convert).");
+        }
+        const url = databaseUrl(values, io);
+        const options = await upgradeOptions(values);
+        if (values.check) {
+          const report = await checkUpgrade({ connectionString: url }, options);
+          if (values.json) io.out(JSON.stringify(report, null, 2));
+          else for (const line of formatReport(report)) io.out(line);
+          return report.state === "needs-policy" || report.state === "blocked" ? 1 : 0;
+        }
+        const result = await applyUpgrade({ connectionString: url }, options);
+        if (values.json) io.out(JSON.stringify(result, null, 2));
+        else for (const line of formatResult(result)) io.out(line);
+        return 0;
+      }
       default:
         throw new SupabaseAuthMemoryError("INVALID_CONFIG", `Unknown command "${command}". Run with --help.`);
     }
@@ -127,8 +160,36 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
+const POLICIES: readonly UnmappedPolicy[] = ["refuse", "skip-to-archive"];
+
+async function upgradeOptions(values: { map?: string; "map-by-email"?: boolean; unmapped?: string }): Promise<UpgradeOptions> {
+  const options: UpgradeOptions = {};
+  if (values.unmapped !== undefined) {
+    if (!POLICIES.includes(values.unmapped as UnmappedPolicy)) {
+      throw new SupabaseAuthMemoryError("INVALID_CONFIG", `--unmapped must be ${POLICIES.join(" or ")}, not "${values.unmapped}".`);
+    }
+    options.unmapped = values.unmapped as UnmappedPolicy;
+  }
+  if (values["map-by-email"]) options.mapByEmail = true;
+  if (values.map !== undefined) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(await readFile(values.map, "utf8"));
+    } catch (cause) {
+      throw new SupabaseAuthMemoryError("INVALID_CONFIG", `Cannot read --map ${values.map} as JSON: ${(cause as Error).message}`, { cause });
+    }
+    options.userIdMap = parseUserIdMap(parsed, `--map ${values.map}`);
+  }
+  return options;
+}
+
 function problemError(state: string, problems: string[]): SupabaseAuthMemoryError {
-  const code = state === "ahead-of-library" ? "DATABASE_AHEAD_OF_LIBRARY" : "MIGRATION_CHECKSUM_MISMATCH";
+  const code =
+    state === "ahead-of-library"
+      ? "DATABASE_AHEAD_OF_LIBRARY"
+      : state === "upstream-schema"
+        ? "UPSTREAM_SCHEMA_DETECTED"
+        : "MIGRATION_CHECKSUM_MISMATCH";
   return new SupabaseAuthMemoryError(code, problems.join(" "));
 }
 

@@ -1,4 +1,7 @@
-/** `voltagent-supabase-auth-memory/migrations`: the migration runner, the bundled SQL and the export. */
+/**
+ * `voltagent-supabase-auth-memory/migrations`: the migration runner, the bundled SQL, the export, and
+ * the upgrade from the upstream @voltagent/postgres / @voltagent/supabase schema.
+ */
 export {
   LEDGER_SCHEMA,
   LEDGER_TABLE,
@@ -19,5 +22,26 @@ export {
   type MigrationState,
   type MigrationStatus,
 } from "./runner.js";
+export {
+  ARCHIVE_SCHEMA,
+  UpgradeBlockedError,
+  UpstreamSchemaDetectedError,
+  applyUpgrade,
+  checkUpgrade,
+  parseUserIdMap,
+  type KeptAsideReason,
+  type TableCounts,
+  type UnmappedPolicy,
+  type UnmappedUserReason,
+  type UpgradeBlocker,
+  type UpgradeOptions,
+  type UpgradeReport,
+  type UpgradeResolveUserId,
+  type UpgradeResult,
+  type UpgradeState,
+  type UpgradeUserId,
+  type UpstreamTableKey,
+  type UserIdMappedVia,
+} from "../upgrade/index.js";
 export { STUB_AUTH_SQL } from "../generated/sql.js";
 export type { DatabaseTarget } from "../db/drivers.js";

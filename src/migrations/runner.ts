@@ -6,6 +6,8 @@ import {
   DatabaseAheadOfLibraryError,
   MigrationChecksumMismatchError,
 } from "../errors.js";
+import { detectUpstreamSchema, type UpstreamDetection } from "../upgrade/introspect.js";
+import { UpstreamSchemaDetectedError } from "../upgrade/errors.js";
 import {
   LEDGER_BOOTSTRAP_SQL,
   LEDGER_TABLE,
@@ -43,7 +45,11 @@ export interface MigrateResult {
   schemaVersion: number;
 }
 
-export type MigrationState = "up-to-date" | "pending" | "checksum-mismatch" | "ahead-of-library";
+/**
+ * `upstream-schema`: the database holds tables written by @voltagent/postgres or @voltagent/supabase
+ * (TEXT user ids); `migrate()` refuses to touch them and `upgrade` converts them.
+ */
+export type MigrationState = "up-to-date" | "pending" | "checksum-mismatch" | "ahead-of-library" | "upstream-schema";
 
 export interface MigrationStatus {
   state: MigrationState;
@@ -119,7 +125,8 @@ function refuse(status: MigrationStatus): void {
   }
 }
 
-async function checkSupabaseShape(db: SqlExecutor): Promise<void> {
+/** @internal Throws AuthSchemaMissingError unless auth.users and the Supabase API roles exist. */
+export async function checkSupabaseShape(db: SqlExecutor): Promise<void> {
   const [row] = await db.query<{ users: string | null; roles: number }>(
     `select to_regclass('auth.users')::text as users,
             (select count(*)::int from pg_catalog.pg_roles
@@ -140,7 +147,12 @@ async function readLedger(db: SqlExecutor): Promise<LedgerRow[]> {
   return rows.map(toLedgerRow);
 }
 
-async function withSession<T>(target: DatabaseTarget, operation: string, fn: (s: SqlSession) => Promise<T>): Promise<T> {
+function describeDetection(detection: UpstreamDetection): string {
+  return detection.evidence.join(", ");
+}
+
+/** @internal One exclusive session for `fn`; driver errors become typed errors. */
+export async function withSession<T>(target: DatabaseTarget, operation: string, fn: (s: SqlSession) => Promise<T>): Promise<T> {
   const session = await openSession(target);
   try {
     return await fn(session);
@@ -166,6 +178,11 @@ export async function migrate(target: DatabaseTarget, options: MigrateOptions = 
       const step = await session.transaction(async (tx) => {
         await tx.query("select set_config('lock_timeout', $1, true)", [`${lockTimeoutMs}ms`]);
         await tx.query("select pg_advisory_xact_lock($1::bigint)", [MIGRATION_LOCK_KEY]);
+        // Tables written by the upstream adapters are converted by `upgrade`, never migrated over.
+        const upstream = await detectUpstreamSchema(tx);
+        if (upstream) {
+          throw new UpstreamSchemaDetectedError(describeDetection(upstream), { details: { tables: upstream.tables } });
+        }
         await tx.exec(LEDGER_BOOTSTRAP_SQL);
         const status = assessLedger(await readLedger(tx));
         refuse(status);
@@ -188,6 +205,12 @@ export async function migrate(target: DatabaseTarget, options: MigrateOptions = 
 export async function migrationStatus(target: DatabaseTarget): Promise<MigrationStatus> {
   return withSession(target, "Reading migration status", async (session) => {
     await checkSupabaseShape(session);
-    return assessLedger(await readLedger(session));
+    const status = assessLedger(await readLedger(session));
+    const upstream = await detectUpstreamSchema(session);
+    if (upstream) {
+      const error = new UpstreamSchemaDetectedError(describeDetection(upstream));
+      return { ...status, state: "upstream-schema", problems: [...status.problems, error.message] };
+    }
+    return status;
   });
 }

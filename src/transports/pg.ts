@@ -1,12 +1,19 @@
 import { describeDatabaseUrl, parseDatabaseUrl } from "../db/connection-string.js";
 import type { PgPoolLike } from "../db/drivers.js";
 import { loadPg } from "../db/session.js";
+import { StorageUnavailableError, SupabaseAuthMemoryError } from "../errors.js";
 import type { OperationArgs, OperationName } from "../operations.js";
 import { callStatement, callValues, shapeResult } from "./sql-call.js";
 import type { Transport } from "./transport.js";
 
 export interface PgTransportOptions {
-  /** Server-side statement timeout for every call, in milliseconds (sent as a connection parameter). */
+  /**
+   * Server-side statement timeout for every call, in milliseconds; a call that runs longer fails with
+   * a STORAGE_TIMEOUT error. Sent as `set local statement_timeout` in the same message as the call:
+   * still one round trip, scoped to that call's transaction, no session state, so it also works
+   * through transaction-mode poolers (PgBouncer refuses it as a connection parameter) and with a
+   * pool you pass in.
+   */
   statementTimeoutMs?: number;
   /** Pool size when the adapter creates the pool. Default 10. */
   maxConnections?: number;
@@ -18,11 +25,54 @@ type PoolFactory = new (config: Record<string, unknown>) => PgPoolLike & {
   on(event: "error", listener: (error: Error) => void): unknown;
 };
 
+/** A SQL literal for a parameter value, with the same meaning as the value sent as a text parameter. */
+function literal(value: unknown): string {
+  if (value === null || value === undefined) return "null";
+  let text: string;
+  if (typeof value === "string") text = value;
+  else if (typeof value === "number" || typeof value === "bigint" || typeof value === "boolean") text = String(value);
+  else if (value instanceof Date) text = Number.isNaN(value.getTime()) ? "invalid date" : value.toISOString();
+  else if (Array.isArray(value)) text = arrayLiteral(value);
+  else text = JSON.stringify(value);
+  if (text.includes("\u0000")) {
+    // What the server answers for a parameter holding U+0000; a literal would cut the message short.
+    throw Object.assign(new Error('invalid byte sequence for encoding "UTF8": 0x00'), { code: "22021" });
+  }
+  const quoted = `'${text.replace(/'/g, "''")}'`;
+  // E'' with doubled backslashes reads the same whatever standard_conforming_strings says.
+  return text.includes("\\") ? `E${quoted.replace(/\\/g, "\\\\")}` : quoted;
+}
+
+function arrayLiteral(values: readonly unknown[]): string {
+  const items = values.map((item) => {
+    if (item === null || item === undefined) return "NULL";
+    if (Array.isArray(item)) return arrayLiteral(item);
+    const text = item instanceof Date ? item.toISOString() : String(item);
+    return `"${text.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
+  });
+  return `{${items.join(",")}}`;
+}
+
+/**
+ * The call with its statement timeout, as one simple-protocol message: `set local` and the call run
+ * in one implicit transaction, so the setting ends with the call. A message of several statements
+ * cannot carry bind parameters, hence the literals.
+ */
+function timedStatement(timeoutMs: number, operation: OperationName, args: OperationArgs): string {
+  const values = callValues(operation, args);
+  const call = callStatement(operation).replace(/\$(\d+)/g, (_, n: string) => literal(values[Number(n) - 1]));
+  return `set local statement_timeout = ${timeoutMs}; ${call}`;
+}
+
 /**
  * node-postgres. One pooled statement per call, unnamed (no prepared statement outlives it), so it
  * works through transaction-mode poolers such as PgBouncer and Supavisor.
  */
 export function pgTransport(config: { pool: PgPoolLike } | { connectionString: string }, options: PgTransportOptions = {}): Transport {
+  const timeoutMs = options.statementTimeoutMs;
+  if (timeoutMs !== undefined && !(Number.isSafeInteger(timeoutMs) && timeoutMs >= 0)) {
+    throw new SupabaseAuthMemoryError("INVALID_CONFIG", `statementTimeoutMs must be a whole number of milliseconds, not ${String(timeoutMs)}.`);
+  }
   let poolPromise: Promise<PgPoolLike>;
   let owned = false;
   let where = "the given pg pool";
@@ -38,7 +88,6 @@ export function pgTransport(config: { pool: PgPoolLike } | { connectionString: s
         connectionString: config.connectionString,
         max: options.maxConnections ?? 10,
         connectionTimeoutMillis: options.connectionTimeoutMs ?? 10_000,
-        ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
       });
       // An idle client whose server goes away emits 'error' on the pool; the next call reconnects.
       pool.on("error", () => undefined);
@@ -47,16 +96,53 @@ export function pgTransport(config: { pool: PgPoolLike } | { connectionString: s
     // Keep the rejection observable only through calls, not as an unhandled rejection.
     poolPromise.catch(() => undefined);
   }
+
+  // Calls not yet settled, so that close() can let them finish before it ends the pool.
+  const inFlight = new Set<Promise<unknown>>();
+  let closing: Promise<void> | undefined;
+  let closed = false;
+
+  async function send(operation: OperationName, args: OperationArgs): Promise<unknown> {
+    const pool = await poolPromise;
+    if (timeoutMs) {
+      const results = (await pool.query(timedStatement(timeoutMs, operation, args))) as unknown;
+      const last = (Array.isArray(results) ? results[results.length - 1] : results) as { rows: Record<string, unknown>[] };
+      return shapeResult(operation, last.rows);
+    }
+    const result = await pool.query(callStatement(operation), callValues(operation, args));
+    return shapeResult(operation, result.rows as Record<string, unknown>[]);
+  }
+
   return {
     kind: "pg",
     where,
-    async call(operation: OperationName, args: OperationArgs) {
-      const pool = await poolPromise;
-      const result = await pool.query(callStatement(operation), callValues(operation, args));
-      return shapeResult(operation, result.rows as Record<string, unknown>[]);
+    call(operation: OperationName, args: OperationArgs) {
+      if (closed) {
+        return Promise.reject(
+          new StorageUnavailableError(`The adapter was closed; it no longer calls ${where}.`, {
+            retryable: false,
+            details: { operation },
+          }),
+        );
+      }
+      const pending = send(operation, args);
+      inFlight.add(pending);
+      const forget = () => inFlight.delete(pending);
+      pending.then(forget, forget);
+      return pending as ReturnType<Transport["call"]>;
     },
-    async close() {
-      if (owned) await (await poolPromise).end();
+    close() {
+      // Drain, then end the pool the adapter created: pg's pool.end() alone strands the calls still
+      // waiting for a connection. A macrotask first lets calls made before close() get here through
+      // the adapter's own awaits; calls arriving while the drain runs are served and waited for too;
+      // after it, calls are refused with a typed error. Idempotent.
+      closing ??= (async () => {
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+        closed = true;
+        if (owned) await (await poolPromise).end();
+      })();
+      return closing;
     },
   };
 }
