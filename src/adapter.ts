@@ -83,6 +83,11 @@ function createTransport(options: SupabaseAuthMemoryAdapterOptions): Transport {
   );
 }
 
+/** The "last N" limit of getMessages and getConversationSteps: undefined, 0 or negative means all. */
+function lastN(limit: number | undefined): number | null {
+  return limit !== undefined && limit > 0 ? Math.floor(limit) : null;
+}
+
 function optionalText(value: string | undefined | null): string | null {
   return value === undefined || value === null ? null : encodeText(value);
 }
@@ -202,7 +207,7 @@ export class SupabaseAuthMemoryAdapter implements StorageAdapter {
       {
         p_user_id: user,
         p_conversation_id: encodeText(conversationId),
-        p_limit: options?.limit !== undefined && options.limit > 0 ? Math.floor(options.limit) : null,
+        p_limit: lastN(options?.limit),
         p_before: options?.before ?? null,
         p_after: options?.after ?? null,
         p_roles: options?.roles && options.roles.length > 0 ? options.roles.map(encodeText) : null,
@@ -356,7 +361,7 @@ export class SupabaseAuthMemoryAdapter implements StorageAdapter {
       {
         p_user_id: user,
         p_conversation_id: encodeText(conversationId),
-        p_limit: options?.limit !== undefined && options.limit > 0 ? Math.floor(options.limit) : null,
+        p_limit: lastN(options?.limit),
         p_operation_id: optionalText(options?.operationId),
       },
       { conversationId, userId: user },
