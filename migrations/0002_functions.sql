@@ -65,6 +65,10 @@ language plpgsql
 stable
 security invoker
 set search_path = ''
+-- `limit <parameter>` makes the generic plan look dearer than it is, so the plan cache would plan
+-- the query again on every call; the generic plan (a backward scan of the history index) is the
+-- right one for every argument (test/schema/explain.test.ts).
+set plan_cache_mode = force_generic_plan
 as $$
 #variable_conflict use_column
 begin
@@ -183,6 +187,7 @@ language plpgsql
 stable
 security invoker
 set search_path = ''
+set plan_cache_mode = force_generic_plan
 as $$
 declare
   v_order text := coalesce(p_order_by, 'updated_at');
@@ -299,27 +304,27 @@ security invoker
 set search_path = ''
 as $$
 declare
-  v_missing text;
-  v_foreign text;
+  v_conversation text;
+  v_owner uuid;
 begin
-  select s.step ->> 'conversationId' into v_missing
-  from jsonb_array_elements(p_steps) as s (step)
-  where not exists (
-    select 1 from public.voltagent_memory_conversations c where c.id = s.step ->> 'conversationId'
-  )
+  -- One check for both errors, on typed columns: under RLS a join on `step ->> 'conversationId'`
+  -- (->> is not leakproof) cannot be pushed below the policy's security barrier, and scanned the
+  -- caller's conversations instead of probing the primary key.
+  select s.conversation_id, c.user_id into v_conversation, v_owner
+  from (
+    select distinct x."conversationId" as conversation_id, x."userId" as user_id
+    from jsonb_to_recordset(p_steps) as x ("conversationId" text, "userId" uuid)
+  ) s
+  left join public.voltagent_memory_conversations c on c.id = s.conversation_id
+  where c.id is null or c.user_id <> s.user_id
+  order by c.id is null desc
   limit 1;
   if found then
-    raise exception using errcode = 'VS404', message = format('Conversation %s not found', v_missing);
-  end if;
-
-  select s.step ->> 'conversationId' into v_foreign
-  from jsonb_array_elements(p_steps) as s (step)
-  join public.voltagent_memory_conversations c on c.id = s.step ->> 'conversationId'
-  where c.user_id <> (s.step ->> 'userId')::uuid
-  limit 1;
-  if found then
+    if v_owner is null then
+      raise exception using errcode = 'VS404', message = format('Conversation %s not found', v_conversation);
+    end if;
     raise exception using errcode = 'VS403',
-      message = format('A step''s userId does not own conversation %s', v_foreign);
+      message = format('A step''s userId does not own conversation %s', v_conversation);
   end if;
 
   insert into public.voltagent_memory_steps as t
