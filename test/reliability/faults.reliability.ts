@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SupabaseAuthMemoryAdapter } from "../../src/index.js";
 import { openTestDatabase, type TestDatabase } from "../support/test-database.js";
 import { startWireCounter } from "../support/wire-counter.js";
-import { codeOf, countRows, embedded, figures, serverTitle, sleep, textMessage, within } from "./support/helpers.js";
+import { codeOf, countRows, embedded, figures, serverTitle, sleep, textMessage, within, installSlowInsert } from "./support/helpers.js";
 import { privateClusterUnavailable, startPrivateCluster, type PrivateCluster } from "./support/private-cluster.js";
 
 const report = figures("faults");
@@ -245,16 +245,7 @@ describe.skipIf(embedded)(serverTitle("statement timeout and close()"), () => {
   beforeAll(async () => {
     db = await openTestDatabase();
     user = await db.createUser();
-    // A slow call, in this test database only: inserting a message whose id starts with "slow-" sleeps.
-    await db.query(`
-      create function public.test_slow_insert() returns trigger language plpgsql as $$
-      begin
-        if new.message_id like 'slow-%' then perform pg_sleep(1); end if;
-        return new;
-      end $$;
-      create trigger test_slow_insert before insert on public.voltagent_memory_messages
-        for each row execute function public.test_slow_insert();
-    `);
+    await installSlowInsert(db);
   });
   afterAll(async () => {
     await db?.close();

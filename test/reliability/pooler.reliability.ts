@@ -18,7 +18,7 @@ import { SupabaseAuthMemoryAdapter } from "../../src/index.js";
 import { runConformanceSuite } from "../../src/testing/index.js";
 import { createProbe } from "../support/probe.js";
 import { EMBEDDED_SKIP_REASON, openTestDatabase, type TestDatabase } from "../support/test-database.js";
-import { agentTurn, countRows, embedded, figures, textMessage, within } from "./support/helpers.js";
+import { agentTurn, countRows, embedded, figures, textMessage, within, installSlowInsert } from "./support/helpers.js";
 import { pgBouncerUnavailable, startPgBouncer, type PgBouncer } from "./support/pgbouncer.js";
 
 const report = figures("pooler");
@@ -81,15 +81,7 @@ describe.skipIf(skipReason !== undefined)(
       beforeAll(async () => {
         db2 = await openTestDatabase();
         user = await db2.createUser();
-        await db2.query(`
-          create function public.test_slow_insert() returns trigger language plpgsql as $$
-          begin
-            if new.message_id like 'slow-%' then perform pg_sleep(1); end if;
-            return new;
-          end $$;
-          create trigger test_slow_insert before insert on public.voltagent_memory_messages
-            for each row execute function public.test_slow_insert();
-        `);
+        await installSlowInsert(db2);
         // One server connection per database: whatever a call leaves on it, the next client sees.
         single = await startPgBouncer({ upstreamUrl: upstreamUrl(), poolSize: 1 });
         ignoring = await startPgBouncer({ upstreamUrl: upstreamUrl(), poolSize: 1, ignoreStartupParameters: ["statement_timeout"] });

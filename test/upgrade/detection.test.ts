@@ -7,27 +7,17 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { isSupabaseAuthMemoryError } from "../../src/errors.js";
 import { migrate, migrationStatus } from "../../src/migrations/runner.js";
 import { applyUpgrade, checkUpgrade } from "../../src/upgrade/apply.js";
 import { UpstreamSchemaDetectedError } from "../../src/upgrade/errors.js";
-import { EMBEDDED_SKIP_REASON, databaseKind, openTestDatabase, type TestDatabase } from "../support/test-database.js";
+import { EMBEDDED_SKIP_REASON, databaseKind, type TestDatabase } from "../support/test-database.js";
 import { schemaExists, schemaSnapshot } from "../migrations/support.js";
-import { adapterOn, cli, dataDigest, exec, supabasePrintedDdl } from "./support.js";
+import { adapterOn, cli, dataDigest, exec, supabasePrintedDdl, databasesPerTest } from "./support.js";
 
 const embedded = databaseKind() === "embedded";
-const opened: TestDatabase[] = [];
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  await Promise.all(opened.splice(0).map((db) => db.close()));
-  await Promise.all(cleanups.splice(0).map((f) => f()));
-});
-async function database(migrated = false): Promise<TestDatabase> {
-  const db = await openTestDatabase({ migrated });
-  opened.push(db);
-  return db;
-}
+const { database, cleanup } = databasesPerTest();
 
 async function upstreamDatabase(): Promise<TestDatabase> {
   const db = await database();
@@ -137,7 +127,7 @@ describe("the upgrade CLI's usage errors (no database needed)", () => {
 
   it("a map whose value is not a UUID → [INVALID_CONFIG], naming the entry", async () => {
     const dir = await mkdtemp(join(tmpdir(), "vsam-map-"));
-    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    cleanup(() => rm(dir, { recursive: true, force: true }));
     const file = join(dir, "map.json");
     await writeFile(file, JSON.stringify({ "alice@example.com": "alice" }));
     const run = await cli(["upgrade", "--check", "--database-url", url, "--map", file]);

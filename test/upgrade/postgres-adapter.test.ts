@@ -11,28 +11,18 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ConversationStepRecord } from "@voltagent/core";
 import type { UIMessage } from "ai";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { migrate, migrationStatus } from "../../src/migrations/runner.js";
 import { applyUpgrade, checkUpgrade } from "../../src/upgrade/apply.js";
 import type { UpgradeOptions } from "../../src/upgrade/types.js";
-import { EMBEDDED_SKIP_REASON, databaseKind, openTestDatabase, type TestDatabase } from "../support/test-database.js";
+import { EMBEDDED_SKIP_REASON, databaseKind, type TestDatabase } from "../support/test-database.js";
 import { buildPostgresFixture, type PgFixture } from "./postgres-fixture.js";
-import { adapterOn, catalogSnapshot, cli, dataDigest } from "./support.js";
+import { adapterOn, catalogSnapshot, cli, dataDigest, databasesPerTest } from "./support.js";
 
 const embedded = databaseKind() === "embedded";
 const title = (t: string) => (embedded ? `${t} — skipped: ${EMBEDDED_SKIP_REASON}` : t);
 
-const opened: TestDatabase[] = [];
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  await Promise.all(opened.splice(0).map((db) => db.close()));
-  await Promise.all(cleanups.splice(0).map((f) => f()));
-});
-async function database(migrated = false): Promise<TestDatabase> {
-  const db = await openTestDatabase({ migrated });
-  opened.push(db);
-  return db;
-}
+const { database, cleanup } = databasesPerTest();
 
 /** The mapping a real app would supply: the email match for Carol, the external id of Dave. */
 function mapping(f: PgFixture): UpgradeOptions {
@@ -290,7 +280,7 @@ describe.skipIf(embedded)("upgrade of a database written by @voltagent/postgres 
     const db = await database();
     const f = await buildPostgresFixture(db);
     const dir = await mkdtemp(join(tmpdir(), "vsam-upgrade-"));
-    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    cleanup(() => rm(dir, { recursive: true, force: true }));
     const mapFile = join(dir, "map.json");
     await writeFile(mapFile, JSON.stringify({ [f.ids.d]: f.d.toUpperCase() }));
     const url = db.url as string;

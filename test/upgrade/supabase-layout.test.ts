@@ -9,21 +9,13 @@
  *
  * Runs on the server and on the embedded PGlite fallback: nothing here needs a second session.
  */
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { migrate, migrationStatus } from "../../src/migrations/runner.js";
 import { applyUpgrade, checkUpgrade } from "../../src/upgrade/apply.js";
-import { openTestDatabase, type TestDatabase } from "../support/test-database.js";
-import { adapterOn, catalogSnapshot, dataDigest, exec, supabasePrintedDdl } from "./support.js";
+import { type TestDatabase } from "../support/test-database.js";
+import { adapterOn, catalogSnapshot, dataDigest, exec, supabasePrintedDdl, databasesPerTest } from "./support.js";
 
-const opened: TestDatabase[] = [];
-afterEach(async () => {
-  await Promise.all(opened.splice(0).map((db) => db.close()));
-});
-async function database(migrated: boolean): Promise<TestDatabase> {
-  const db = await openTestDatabase({ migrated });
-  opened.push(db);
-  return db;
-}
+const { database, cleanup } = databasesPerTest();
 
 const ESC = "\uE000";
 

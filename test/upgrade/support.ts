@@ -2,7 +2,8 @@
  * Helpers for the upgrade tests: the upstream DDL as the upstream packages print or run it, raw-SQL
  * probes of the catalog and of the tables (independent of the library), and the CLI run in process.
  */
-import type { Probe, TestDatabase } from "../support/test-database.js";
+import { afterEach } from "vitest";
+import { openTestDatabase, type Probe, type TestDatabase } from "../support/test-database.js";
 import { SupabaseAuthMemoryAdapter, type SupabaseAuthMemoryAdapterOptions } from "../../src/adapter.js";
 import { runCli } from "../../src/cli/run.js";
 
@@ -137,4 +138,28 @@ export async function cli(args: string[]): Promise<CliResult> {
   const err: string[] = [];
   const code = await runCli(args, { out: (l) => out.push(l), err: (l) => err.push(l), env: {} });
   return { code, out, err };
+}
+
+/**
+ * Test databases (and other cleanups) that close after each test: registers the afterEach hook in the
+ * calling file and returns the opener.
+ */
+export function databasesPerTest(): {
+  database(migrated?: boolean): Promise<TestDatabase>;
+  cleanup(fn: () => Promise<void>): void;
+} {
+  const opened: TestDatabase[] = [];
+  const cleanups: Array<() => Promise<void>> = [];
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((db) => db.close()));
+    await Promise.all(cleanups.splice(0).map((f) => f()));
+  });
+  return {
+    async database(migrated = false) {
+      const db = await openTestDatabase({ migrated });
+      opened.push(db);
+      return db;
+    },
+    cleanup: (fn) => void cleanups.push(fn),
+  };
 }

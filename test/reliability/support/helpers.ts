@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { UIMessage } from "ai";
 import type { SupabaseAuthMemoryAdapter } from "../../../src/index.js";
+import { plainAgentTurn } from "../../support/adapter-calls.js";
 import { TABLES, type Table } from "../../support/fixtures.js";
 import { EMBEDDED_SKIP_REASON, databaseKind, type Probe } from "../../support/test-database.js";
 
@@ -29,37 +30,23 @@ export async function countRows(db: Probe): Promise<Record<Table, number>> {
   return row as Record<Table, number>;
 }
 
-/**
- * The plain agent turn of the contract's call trace: 12 adapter calls, as in
- * test/adapter/round-trips.test.ts. Returns the conversation id.
- */
+/** The contract's plain agent turn (12 adapter calls, test/support/adapter-calls.ts). Returns the conversation id. */
 export async function agentTurn(adapter: SupabaseAuthMemoryAdapter, user: string, id = `turn-${randomUUID()}`): Promise<string> {
-  await adapter.getMessages(user, id, { limit: 10 });
-  await adapter.getConversation(id);
-  await adapter.createConversation({ id, resourceId: "agent", userId: user, title: "New Chat", metadata: {} });
-  await adapter.getConversation(id);
-  await adapter.getConversation(id);
-  await adapter.addMessage(textMessage(randomUUID(), "question"), user, id);
-  await adapter.getConversation(id);
-  await adapter.updateConversation(id, {});
-  await adapter.saveConversationSteps([
-    {
-      id: randomUUID(),
-      conversationId: id,
-      userId: user,
-      agentId: "agent",
-      operationId: "op",
-      stepIndex: 0,
-      type: "text",
-      role: "assistant",
-      content: "answer",
-      createdAt: new Date().toISOString(),
-    },
-  ]);
-  await adapter.getConversation(id);
-  await adapter.getConversation(id);
-  await adapter.addMessage(textMessage(randomUUID(), "answer", "assistant"), user, id);
+  await plainAgentTurn(adapter, user, id);
   return id;
+}
+
+/** A slow call, in one test database only: inserting a message whose id starts with "slow-" sleeps 1 s. */
+export async function installSlowInsert(db: Probe): Promise<void> {
+  await db.query(`
+    create function public.test_slow_insert() returns trigger language plpgsql as $$
+    begin
+      if new.message_id like 'slow-%' then perform pg_sleep(1); end if;
+      return new;
+    end $$;
+    create trigger test_slow_insert before insert on public.voltagent_memory_messages
+      for each row execute function public.test_slow_insert();
+  `);
 }
 
 /** Rejects with `message` if `promise` has not settled within `ms`. */
