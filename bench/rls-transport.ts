@@ -12,7 +12,7 @@
  * second round trip, on the error path only) before the connection goes back to the pool.
  */
 import pg from "pg";
-import { OPERATIONS, type OperationName } from "../src/operations.js";
+import type { OperationSpec } from "../src/transports/operation.js";
 import { shapeResult } from "../src/transports/sql-call.js";
 import type { Transport } from "../src/transports/transport.js";
 
@@ -62,12 +62,11 @@ export function sqlLiteral(value: unknown): string {
 }
 
 export function rlsCallText(
-  operation: OperationName,
+  spec: OperationSpec,
   args: Readonly<Record<string, unknown>>,
   claimsJson: string,
   role: "authenticated" | "service_role" = "authenticated",
 ): string {
-  const spec = OPERATIONS[operation];
   const named = spec.params.map((name) => `${name} => ${sqlLiteral(args[name])}`).join(", ");
   const call =
     spec.returns === "rows" ? `select * from public.${spec.fn}(${named})` : `select public.${spec.fn}(${named}) as value`;

@@ -44,7 +44,7 @@ export {
   type SupabaseAuthMemoryAdapterOptions,
   type SupabaseAuthMemoryCommonOptions,
   type SupabaseAuthMemoryConnection,
-} from "./adapter.js";
+} from "./storage/adapter.js";
 export {
   InvalidInputError,
   InvalidUserIdError,
@@ -54,5 +54,6 @@ export {
 } from "./errors.js";
 export { parseUserId, userIdSchema, type ResolveUserId } from "./user-id.js";
 export type { Transport } from "./transports/transport.js";
-export { OPERATIONS, type OperationName } from "./operations.js";
+export type { OperationArgs, OperationResult, OperationSpec, ResultShape } from "./transports/operation.js";
+export { OPERATIONS, type OperationName } from "./storage/operations.js";
 export type { PostgrestErrorLike, SupabaseClientLike, SupabaseClientOptions } from "./transports/supabase.js";

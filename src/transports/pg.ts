@@ -2,7 +2,7 @@ import { describeDatabaseUrl, parseDatabaseUrl } from "../db/connection-string.j
 import type { PgPoolLike } from "../db/drivers.js";
 import { loadPg } from "../db/session.js";
 import { StorageUnavailableError, SupabaseAuthMemoryError } from "../errors.js";
-import type { OperationArgs, OperationName } from "../operations.js";
+import type { OperationArgs, OperationSpec } from "./operation.js";
 import { callStatement, callValues, shapeResult } from "./sql-call.js";
 import type { Transport } from "./transport.js";
 
@@ -58,7 +58,7 @@ function arrayLiteral(values: readonly unknown[]): string {
  * in one implicit transaction, so the setting ends with the call. A message of several statements
  * cannot carry bind parameters, hence the literals.
  */
-function timedStatement(timeoutMs: number, operation: OperationName, args: OperationArgs): string {
+function timedStatement(timeoutMs: number, operation: OperationSpec, args: OperationArgs): string {
   const values = callValues(operation, args);
   const call = callStatement(operation).replace(/\$(\d+)/g, (_, n: string) => literal(values[Number(n) - 1]));
   return `set local statement_timeout = ${timeoutMs}; ${call}`;
@@ -102,7 +102,7 @@ export function pgTransport(config: { pool: PgPoolLike } | { connectionString: s
   let closing: Promise<void> | undefined;
   let closed = false;
 
-  async function send(operation: OperationName, args: OperationArgs): Promise<unknown> {
+  async function send(operation: OperationSpec, args: OperationArgs): Promise<unknown> {
     const pool = await poolPromise;
     if (timeoutMs) {
       const results = (await pool.query(timedStatement(timeoutMs, operation, args))) as unknown;
@@ -116,12 +116,12 @@ export function pgTransport(config: { pool: PgPoolLike } | { connectionString: s
   return {
     kind: "pg",
     where,
-    call(operation: OperationName, args: OperationArgs) {
+    call(operation: OperationSpec, args: OperationArgs) {
       if (closed) {
         return Promise.reject(
           new StorageUnavailableError(`The adapter was closed; it no longer calls ${where}.`, {
             retryable: false,
-            details: { operation },
+            details: { operation: operation.fn },
           }),
         );
       }

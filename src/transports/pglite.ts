@@ -1,5 +1,5 @@
 import type { PGliteLike } from "../db/drivers.js";
-import type { OperationArgs, OperationName } from "../operations.js";
+import type { OperationArgs, OperationSpec } from "./operation.js";
 import { callStatement, callValues, shapeResult } from "./sql-call.js";
 import type { Transport } from "./transport.js";
 
@@ -8,7 +8,7 @@ export function pgliteTransport(db: PGliteLike): Transport {
   return {
     kind: "pglite",
     where: "PGlite (embedded)",
-    async call(operation: OperationName, args: OperationArgs) {
+    async call(operation: OperationSpec, args: OperationArgs) {
       const result = await db.query(callStatement(operation), callValues(operation, args));
       return shapeResult(operation, result.rows as Record<string, unknown>[]);
     },

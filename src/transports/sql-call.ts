@@ -1,28 +1,26 @@
-import { OPERATIONS, type OperationArgs, type OperationName } from "../operations.js";
+import type { OperationArgs, OperationSpec } from "./operation.js";
 
 /** The statement that calls an operation's function, with named notation, built once per operation. */
-const cache = new Map<OperationName, string>();
+const cache = new WeakMap<OperationSpec, string>();
 
-export function callStatement(operation: OperationName): string {
-  let text = cache.get(operation);
+export function callStatement(spec: OperationSpec): string {
+  let text = cache.get(spec);
   if (!text) {
-    const spec = OPERATIONS[operation];
     const args = spec.params.map((name, i) => `${name} => $${i + 1}`).join(", ");
     text =
       spec.returns === "rows"
         ? `select * from public.${spec.fn}(${args})`
         : `select public.${spec.fn}(${args}) as value`;
-    cache.set(operation, text);
+    cache.set(spec, text);
   }
   return text;
 }
 
-export function callValues(operation: OperationName, args: OperationArgs): unknown[] {
-  return OPERATIONS[operation].params.map((name) => args[name] ?? null);
+export function callValues(spec: OperationSpec, args: OperationArgs): unknown[] {
+  return spec.params.map((name) => args[name] ?? null);
 }
 
-export function shapeResult(operation: OperationName, rows: Record<string, unknown>[]): unknown {
-  const spec = OPERATIONS[operation];
+export function shapeResult(spec: OperationSpec, rows: Record<string, unknown>[]): unknown {
   if (spec.returns === "rows") return rows;
   if (spec.returns === "scalar") return rows[0]?.value ?? null;
   return undefined;

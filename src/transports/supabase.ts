@@ -1,4 +1,4 @@
-import { OPERATIONS, type OperationArgs, type OperationName } from "../operations.js";
+import type { OperationArgs, OperationSpec } from "./operation.js";
 import type { Transport } from "./transport.js";
 
 /** What PostgREST answers on error; supabase-js passes it through as `error`. */
@@ -66,9 +66,8 @@ export function supabaseTransport(config: { supabase: SupabaseClientLike } | Sup
   return {
     kind: "supabase",
     where: "supabaseUrl" in config ? describeUrl(config.supabaseUrl) : "the given Supabase client",
-    async call(operation: OperationName, args: OperationArgs) {
-      const spec = OPERATIONS[operation];
-      const json: readonly string[] = "json" in spec ? spec.json : [];
+    async call(spec: OperationSpec, args: OperationArgs) {
+      const json: readonly string[] = spec.json ?? [];
       const body: Record<string, unknown> = {};
       // Every parameter, nulls included: PostgREST matches the function by the names in the body.
       for (const name of spec.params) {

@@ -13,11 +13,11 @@ import type {
 } from "@voltagent/core";
 import type { UIMessage } from "ai";
 import { toAdapterError, type CallContext } from "./adapter-errors.js";
-import { decodeText, encodeJson, encodeText } from "./codec.js";
-import type { PGliteLike, PgPoolLike } from "./db/drivers.js";
-import { InvalidInputError, MigrationRequiredError, SupabaseAuthMemoryError } from "./errors.js";
-import { SCHEMA_VERSION } from "./migrations/catalog.js";
-import type { OperationArgs, OperationName } from "./operations.js";
+import { decodeText, encodeJson, encodeText } from "../codec.js";
+import type { PGliteLike, PgPoolLike } from "../db/drivers.js";
+import { InvalidInputError, MigrationRequiredError, SupabaseAuthMemoryError } from "../errors.js";
+import { SCHEMA_VERSION } from "../migrations/catalog.js";
+import { OPERATIONS, type OperationArgs, type OperationName } from "./operations.js";
 import {
   conversationFromRow,
   encodeContext,
@@ -25,11 +25,11 @@ import {
   stepFromRow,
   workflowFromRow,
 } from "./rows.js";
-import { pgTransport, type PgTransportOptions } from "./transports/pg.js";
-import { pgliteTransport } from "./transports/pglite.js";
-import { supabaseTransport, type SupabaseClientLike, type SupabaseClientOptions } from "./transports/supabase.js";
-import type { Transport } from "./transports/transport.js";
-import { createUserIdResolver, type ResolveUserId } from "./user-id.js";
+import { pgTransport, type PgTransportOptions } from "../transports/pg.js";
+import { pgliteTransport } from "../transports/pglite.js";
+import { supabaseTransport, type SupabaseClientLike, type SupabaseClientOptions } from "../transports/supabase.js";
+import type { Transport } from "../transports/transport.js";
+import { createUserIdResolver, type ResolveUserId } from "../user-id.js";
 import {
   check,
   checkId,
@@ -115,7 +115,7 @@ export class SupabaseAuthMemoryAdapter implements StorageAdapter {
     this.schemaCheck ??= (async () => {
       let version: number;
       try {
-        version = Number(await this.transport.call("schemaVersion", {}));
+        version = Number(await this.transport.call(OPERATIONS.schemaVersion, {}));
       } catch (error) {
         const mapped = toAdapterError(error, { operation: "Checking the schema version", where: this.transport.where });
         if (mapped instanceof MigrationRequiredError) {
@@ -146,7 +146,7 @@ export class SupabaseAuthMemoryAdapter implements StorageAdapter {
   private async call(operation: OperationName, args: OperationArgs, context: Omit<CallContext, "operation" | "where">): Promise<unknown> {
     if (!this.schemaChecked) await this.ensureSchema();
     try {
-      return await this.transport.call(operation, args);
+      return await this.transport.call(OPERATIONS[operation], args);
     } catch (error) {
       throw toAdapterError(error, { operation, where: this.transport.where, ...context });
     }

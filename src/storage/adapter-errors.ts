@@ -1,11 +1,11 @@
 import { ConversationAlreadyExistsError, ConversationNotFoundError } from "@voltagent/core";
-import { mapDatabaseError } from "./error-mapper.js";
+import { mapDatabaseError } from "../error-mapper.js";
 import {
   InvalidInputError,
   NotConversationOwnerError,
   UserIdImmutableError,
   UserNotFoundError,
-} from "./errors.js";
+} from "../errors.js";
 
 export interface CallContext {
   operation: string;

@@ -1,18 +1,11 @@
+import type { OperationSpec } from "../transports/operation.js";
+
+export type { OperationArgs, OperationResult } from "../transports/operation.js";
+
 /**
- * The operation table: every adapter call is exactly one of these SQL functions (migration 0002),
- * called once. Transports know these names and parameter lists and nothing of VoltAgent.
+ * The storage adapter's operation table: every adapter call is exactly one of these SQL functions
+ * (migrations 0002+), called once. The adapter hands a transport the spec, never a name.
  */
-
-export type ResultShape = "rows" | "scalar" | "void";
-
-export interface OperationSpec {
-  readonly fn: string;
-  /** Parameter names in order; PostgREST calls by name, pg and PGlite with named notation. */
-  readonly params: readonly string[];
-  /** Parameters whose value is a JSON text produced by the codec (jsonb arguments). */
-  readonly json?: readonly string[];
-  readonly returns: ResultShape;
-}
 
 export const OPERATIONS = {
   addMessages: {
@@ -105,9 +98,3 @@ export const OPERATIONS = {
 } as const satisfies Record<string, OperationSpec>;
 
 export type OperationName = keyof typeof OPERATIONS;
-
-/** The argument object of one call, by parameter name; undefined is sent as SQL NULL. */
-export type OperationArgs = Readonly<Record<string, unknown>>;
-
-/** A call's result: rows for "rows", the value for "scalar", undefined for "void". */
-export type OperationResult = Record<string, unknown>[] | unknown;

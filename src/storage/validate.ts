@@ -3,7 +3,7 @@
  * INVALID_INPUT error before any query instead of a database error after one.
  */
 import { z } from "zod/v4";
-import { InvalidInputError } from "./errors.js";
+import { InvalidInputError } from "../errors.js";
 
 const id = z.string().min(1);
 

@@ -5,7 +5,7 @@
  */
 import type { Conversation, ConversationStepRecord, WorkflowStateEntry } from "@voltagent/core";
 import type { UIMessage } from "ai";
-import { decodeJson, decodeText } from "./codec.js";
+import { decodeJson, decodeText } from "../codec.js";
 
 type Row = Record<string, unknown>;
 
