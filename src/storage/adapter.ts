@@ -14,7 +14,6 @@ import type {
 import type { UIMessage } from "ai";
 import { toAdapterError, type CallContext } from "./adapter-errors.js";
 import { decodeText, encodeJson, encodeText } from "../codec.js";
-import type { PGliteLike, PgPoolLike } from "../db/drivers.js";
 import { InvalidInputError, MigrationRequiredError, SupabaseAuthMemoryError } from "../errors.js";
 import { SCHEMA_VERSION } from "../migrations/catalog.js";
 import { OPERATIONS, type OperationArgs, type OperationName } from "./operations.js";
@@ -25,9 +24,8 @@ import {
   stepFromRow,
   workflowFromRow,
 } from "./rows.js";
-import { pgTransport, type PgTransportOptions } from "../transports/pg.js";
-import { pgliteTransport } from "../transports/pglite.js";
-import { supabaseTransport, type SupabaseClientLike, type SupabaseClientOptions } from "../transports/supabase.js";
+import { connect, type Connection } from "../transports/connect.js";
+import type { PgTransportOptions } from "../transports/pg.js";
 import type { Transport } from "../transports/transport.js";
 import { createUserIdResolver, type ResolveUserId } from "../user-id.js";
 import {
@@ -43,13 +41,7 @@ import {
 } from "./validate.js";
 
 /** How the adapter reaches the database: exactly one of these. */
-export type SupabaseAuthMemoryConnection =
-  | { connectionString: string }
-  | { pool: PgPoolLike }
-  | { pglite: PGliteLike }
-  | { supabase: SupabaseClientLike }
-  | SupabaseClientOptions
-  | { transport: Transport };
+export type SupabaseAuthMemoryConnection = Connection;
 
 export interface SupabaseAuthMemoryCommonOptions extends PgTransportOptions {
   /**
@@ -62,26 +54,6 @@ export interface SupabaseAuthMemoryCommonOptions extends PgTransportOptions {
 export type SupabaseAuthMemoryAdapterOptions = SupabaseAuthMemoryConnection & SupabaseAuthMemoryCommonOptions;
 
 type Row = Record<string, unknown>;
-
-function createTransport(options: SupabaseAuthMemoryAdapterOptions): Transport {
-  if ("transport" in options && options.transport) return options.transport;
-  if ("pglite" in options && options.pglite) return pgliteTransport(options.pglite);
-  if ("supabase" in options && options.supabase) return supabaseTransport({ supabase: options.supabase });
-  if ("supabaseUrl" in options && typeof options.supabaseUrl === "string") {
-    if (typeof options.supabaseKey !== "string" || options.supabaseKey.length === 0) {
-      throw new SupabaseAuthMemoryError("INVALID_CONFIG", "supabaseUrl needs supabaseKey (the anon or service-role key).");
-    }
-    return supabaseTransport(options);
-  }
-  if ("pool" in options && options.pool) return pgTransport({ pool: options.pool }, options);
-  if ("connectionString" in options && typeof options.connectionString === "string") {
-    return pgTransport({ connectionString: options.connectionString }, options);
-  }
-  throw new SupabaseAuthMemoryError(
-    "INVALID_CONFIG",
-    "SupabaseAuthMemoryAdapter needs one of: connectionString, pool (a pg.Pool), supabase (a supabase-js client), supabaseUrl + supabaseKey, or pglite (a PGlite instance).",
-  );
-}
 
 /** The "last N" limit of getMessages and getConversationSteps: undefined, 0 or negative means all. */
 function lastN(limit: number | undefined): number | null {
@@ -103,7 +75,7 @@ export class SupabaseAuthMemoryAdapter implements StorageAdapter {
   private schemaCheck: Promise<void> | undefined;
 
   constructor(options: SupabaseAuthMemoryAdapterOptions) {
-    this.transport = createTransport(options);
+    this.transport = connect(options, "SupabaseAuthMemoryAdapter");
     this.userId = createUserIdResolver(options.resolveUserId);
   }
 
