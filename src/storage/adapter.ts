@@ -395,7 +395,7 @@ export class SupabaseAuthMemoryAdapter implements StorageAdapter {
   private async encodeWorkflow(state: Partial<WorkflowStateEntry>, partial: boolean): Promise<Record<string, unknown>> {
     const { id: _id, context, userId, ...rest } = state;
     const out: Record<string, unknown> = { ...rest };
-    if (context !== undefined) out.context = context === null ? null : encodeContext(context);
+    if (context !== undefined) out.context = encodeContext(context);
     if (userId !== undefined || !partial) out.userId = await this.optionalUserId(userId);
     return out;
   }
