@@ -1,6 +1,7 @@
 /** D9: workflow states. */
 import { Memory, type WorkflowStateEntry, andThen, createWorkflow } from "@voltagent/core";
 import { expect } from "vitest";
+import { z } from "zod";
 import { freshId, idsOf, type PointTests, rejectionOf, workflowEntry } from "../context.js";
 
 const HOUR = 3_600_000;
@@ -90,7 +91,13 @@ const RESTART_CHECKPOINT_KEY = "__voltagent_restart_checkpoint";
 /** A one-step workflow on the adapter that reports what its step sees of the restored context and state. */
 function probeWorkflow(adapter: SuiteContextAdapter) {
   return createWorkflow(
-    { id: freshId("conformance-restart"), name: "Conformance restart", memory: new Memory({ storage: adapter }) },
+    {
+      id: freshId("conformance-restart"),
+      name: "Conformance restart",
+      input: z.any(),
+      result: z.any(),
+      memory: new Memory({ storage: adapter }),
+    },
     andThen({
       id: "probe",
       execute: async ({ data, state, workflowState }) => ({
