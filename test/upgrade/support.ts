@@ -110,11 +110,15 @@ export async function catalogSnapshot(db: Probe, exclude: string[] = []): Promis
   };
 }
 
-/** Every row of every table in public and in the ledger's schema, as text: "nothing changed" is this staying equal. */
-export async function dataDigest(db: Probe): Promise<Record<string, { rows: number; md5: string | null }>> {
+/**
+ * Every row of every table in public, the ledger's and the archive's schema (and `schemas`, where
+ * upstream tables may live), as text: "nothing changed" is this staying equal.
+ */
+export async function dataDigest(db: Probe, schemas: string[] = []): Promise<Record<string, { rows: number; md5: string | null }>> {
   const tables = await db.query<{ name: string }>(
     `select format('%I.%I', n.nspname, c.relname) as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
-      where n.nspname in ('public', 'voltagent_memory', 'voltagent_memory_archive') and c.relkind = 'r' order by 1`,
+      where n.nspname = any ($1::text[]) and c.relkind = 'r' order by 1`,
+    [["public", "voltagent_memory", "voltagent_memory_archive", ...schemas]],
   );
   const out: Record<string, { rows: number; md5: string | null }> = {};
   for (const { name } of tables) {
