@@ -6,9 +6,14 @@ const CLI = "npx voltagent-supabase-auth-memory";
 export function sourceFlags(source?: { schema: string; tablePrefix: string }): string {
   if (!source) return "";
   const flags: string[] = [];
-  if (source.tablePrefix !== "voltagent_memory") flags.push(`--prefix ${source.tablePrefix}`);
-  if (source.schema !== "public") flags.push(`--schema ${source.schema}`);
+  if (source.tablePrefix !== "voltagent_memory") flags.push(`--prefix ${shellWord(source.tablePrefix)}`);
+  if (source.schema !== "public") flags.push(`--schema ${shellWord(source.schema)}`);
   return flags.map((f) => ` ${f}`).join("");
+}
+
+/** A value as one shell word: as it is when plain, else single-quoted. */
+function shellWord(value: string): string {
+  return /^[A-Za-z0-9_.-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
 /**

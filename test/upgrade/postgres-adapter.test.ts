@@ -139,7 +139,7 @@ describe.skipIf(embedded)(`upgrade of a database written by @voltagent/postgres 
     const refused = await migrate(db.target).catch((e: unknown) => e);
     expect(refused).toMatchObject({ code: "UPSTREAM_SCHEMA_DETECTED" });
     expect((refused as { hint: string }).hint).toBe(
-      `npx voltagent-supabase-auth-memory upgrade --check${names.tablePrefix ? ` --prefix ${stored("x").slice(0, -2)}` : ""}${names.schema ? ` --schema ${names.schema}` : ""} --database-url <postgres url>`,
+      `npx voltagent-supabase-auth-memory upgrade --check${names.tablePrefix ? ` --prefix ${stored("x").slice(0, -2)}` : ""}${names.schema ? ` --schema '${names.schema}'` : ""} --database-url <postgres url>`,
     );
     expect(await dataDigest(db, extraSchemas)).toEqual(data);
   });
