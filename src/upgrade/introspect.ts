@@ -1,6 +1,6 @@
 /**
- * Reads what the upstream adapters left (in `public`, or under the prefix and schema given): which tables, which columns, and what else hangs
- * on them. Read-only; one query per aspect, none per row.
+ * Reads what the upstream adapters left (in `public`, or under the prefix and schema given): which
+ * tables, which columns, and what else hangs on them. Read-only; one query per aspect, none per row.
  */
 import type { SqlExecutor } from "../db/session.js";
 import { LEDGER_SCHEMA, LEDGER_TABLE } from "../migrations/catalog.js";
