@@ -285,6 +285,33 @@ export const workflowTests = {
     },
   },
 
+  "D9.update-undefined-clears": {
+    async run(ctx) {
+      const { adapter } = ctx;
+      const user = await ctx.user();
+      const entry = fullEntry(freshId("workflow"), user);
+      await adapter.setWorkflowState(entry.id, entry);
+      // Core's resume: { status: "running", suspension: undefined, ... } clears the suspension.
+      await adapter.updateWorkflowState(entry.id, {
+        status: "running",
+        suspension: undefined,
+        workflowState: undefined,
+        context: undefined,
+        cancellation: undefined,
+        output: undefined,
+        conversationId: undefined,
+      });
+      const got = await adapter.getWorkflowState(entry.id);
+      for (const field of ["suspension", "workflowState", "context", "cancellation", "output", "conversationId"] as const) {
+        expect(got?.[field], `${field} cleared`).toBeUndefined();
+      }
+      expect(got).toMatchObject({ status: "running", input: entry.input, events: entry.events, metadata: entry.metadata, userId: entry.userId });
+      // A field left out is kept.
+      await adapter.updateWorkflowState(entry.id, { status: "completed" });
+      expect((await adapter.getWorkflowState(entry.id))?.input, "absent keys are kept").toEqual(entry.input);
+    },
+  },
+
   "D9.set-keeps-created-at": {
     async run(ctx) {
       const { adapter } = ctx;
