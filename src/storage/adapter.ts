@@ -417,7 +417,9 @@ export class SupabaseAuthMemoryAdapter implements StorageAdapter {
       // An update that holds a field as undefined clears it (core spreads updates over the state;
       // its resume passes suspension: undefined). JSON drops undefined, so such keys are named apart;
       // the update function clears them from migration 0003 on and ignores the list before.
-      const unset = Object.keys(state).filter((key) => CLEARABLE_WORKFLOW_FIELDS.has(key) && state[key as keyof WorkflowStateEntry] === undefined);
+      const unset = Object.keys(state).filter(
+        (key) => CLEARABLE_WORKFLOW_FIELDS.has(key) && state[key as keyof WorkflowStateEntry] === undefined,
+      );
       if (unset.length > 0) out.$unset = unset;
     }
     return out;
