@@ -30,6 +30,7 @@ export {
   type UpgradeReport,
   type UpgradeResolveUserId,
   type UpgradeResult,
+  type UpgradeSourceOptions,
 } from "./upgrade/index.js";
 export type {
   DatabaseTarget,

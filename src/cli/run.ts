@@ -36,6 +36,8 @@ Options:
   --map-by-email        with upgrade: map old ids that are emails to the auth.users row with that email
   --unmapped <policy>   with upgrade: refuse (default: stop, change nothing) or skip-to-archive (keep
                         rows that cannot be converted in the schema voltagent_memory_archive)
+  --prefix <prefix>     with upgrade: the upstream adapter's tablePrefix (default voltagent_memory)
+  --schema <schema>     with upgrade: the upstream adapter's schema (@voltagent/postgres; default public)
   -h, --help            show this help
   -v, --version         show the version`;
 
@@ -65,6 +67,8 @@ function parseCommandLine(argv: string[]) {
         map: { type: "string" },
         "map-by-email": { type: "boolean" },
         unmapped: { type: "string" },
+        prefix: { type: "string" },
+        schema: { type: "string" },
         help: { type: "boolean", short: "h" },
         version: { type: "boolean", short: "v" },
       },
@@ -162,8 +166,17 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 
 const POLICIES: readonly UnmappedPolicy[] = ["refuse", "skip-to-archive"];
 
-async function upgradeOptions(values: { map?: string; "map-by-email"?: boolean; unmapped?: string }): Promise<UpgradeOptions> {
+async function upgradeOptions(values: {
+  map?: string;
+  "map-by-email"?: boolean;
+  unmapped?: string;
+  prefix?: string;
+  schema?: string;
+}): Promise<UpgradeOptions> {
   const options: UpgradeOptions = {};
+  // Checked (INVALID_CONFIG) by checkUpgrade/applyUpgrade before they connect.
+  if (values.prefix !== undefined) options.tablePrefix = values.prefix;
+  if (values.schema !== undefined) options.schema = values.schema;
   if (values.unmapped !== undefined) {
     if (!POLICIES.includes(values.unmapped as UnmappedPolicy)) {
       throw new SupabaseAuthMemoryError("INVALID_CONFIG", `--unmapped must be ${POLICIES.join(" or ")}, not "${values.unmapped}".`);

@@ -38,6 +38,7 @@ export {
   type UpgradeReport,
   type UpgradeResolveUserId,
   type UpgradeResult,
+  type UpgradeSourceOptions,
   type UpgradeState,
   type UpgradeUserId,
   type UpstreamTableKey,

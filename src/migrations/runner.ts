@@ -181,7 +181,11 @@ export async function migrate(target: DatabaseTarget, options: MigrateOptions = 
         // Tables written by the upstream adapters are converted by `upgrade`, never migrated over.
         const upstream = await detectUpstreamSchema(tx);
         if (upstream) {
-          throw new UpstreamSchemaDetectedError(describeDetection(upstream), { details: { tables: upstream.tables } });
+          throw new UpstreamSchemaDetectedError(
+            describeDetection(upstream),
+            { details: { tables: upstream.tables, source: upstream.source } },
+            upstream.source,
+          );
         }
         await tx.exec(LEDGER_BOOTSTRAP_SQL);
         const status = assessLedger(await readLedger(tx));
@@ -208,7 +212,7 @@ export async function migrationStatus(target: DatabaseTarget): Promise<Migration
     const status = assessLedger(await readLedger(session));
     const upstream = await detectUpstreamSchema(session);
     if (upstream) {
-      const error = new UpstreamSchemaDetectedError(describeDetection(upstream));
+      const error = new UpstreamSchemaDetectedError(describeDetection(upstream), {}, upstream.source);
       return { ...status, state: "upstream-schema", problems: [...status.problems, error.message] };
     }
     return status;

@@ -55,6 +55,22 @@ export type SupabaseAuthMemoryAdapterOptions = SupabaseAuthMemoryConnection & Su
 
 type Row = Record<string, unknown>;
 
+/** Optional WorkflowStateEntry fields an update can clear by holding them as undefined. */
+const CLEARABLE_WORKFLOW_FIELDS: ReadonlySet<string> = new Set([
+  "input",
+  "context",
+  "workflowState",
+  "suspension",
+  "events",
+  "output",
+  "cancellation",
+  "userId",
+  "conversationId",
+  "replayedFromExecutionId",
+  "replayFromStepId",
+  "metadata",
+]);
+
 /** The "last N" limit of getMessages and getConversationSteps: undefined, 0 or negative means all. */
 function lastN(limit: number | undefined): number | null {
   return limit !== undefined && limit > 0 ? Math.floor(limit) : null;
@@ -395,8 +411,17 @@ export class SupabaseAuthMemoryAdapter implements StorageAdapter {
   private async encodeWorkflow(state: Partial<WorkflowStateEntry>, partial: boolean): Promise<Record<string, unknown>> {
     const { id: _id, context, userId, ...rest } = state;
     const out: Record<string, unknown> = { ...rest };
-    if (context !== undefined) out.context = context === null ? null : encodeContext(context);
+    if (context !== undefined) out.context = encodeContext(context);
     if (userId !== undefined || !partial) out.userId = await this.optionalUserId(userId);
+    if (partial) {
+      // An update that holds a field as undefined clears it (core spreads updates over the state;
+      // its resume passes suspension: undefined). JSON drops undefined, so such keys are named apart;
+      // the update function clears them from migration 0003 on and ignores the list before.
+      const unset = Object.keys(state).filter(
+        (key) => CLEARABLE_WORKFLOW_FIELDS.has(key) && state[key as keyof WorkflowStateEntry] === undefined,
+      );
+      if (unset.length > 0) out.$unset = unset;
+    }
     return out;
   }
 

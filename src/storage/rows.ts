@@ -95,31 +95,40 @@ export function stepFromRow(row: Row): ConversationStepRecord {
 }
 
 /**
- * Workflow context is a list of [key, value] entries whose keys may be symbols. A registered symbol
- * (Symbol.for) is stored as {"$symbol": key} and comes back as the same symbol; an unregistered
- * symbol is process-local, cannot be revived in another process, and is not stored.
+ * Workflow context as core writes it is a list of [key, value] entries (Array.from of a Map) whose
+ * keys may be symbols. A registered symbol key (Symbol.for) is stored as {"$symbol": key} and comes
+ * back as the same symbol; an unregistered symbol is process-local, cannot be revived in another
+ * process, and its entry is not stored.
+ *
+ * Anything else is stored as its JSON value and comes back as given: a context persisted as a plain
+ * object, entries that are not [string | symbol, value] pairs (upstream adapters store a symbol key
+ * as null), null. Core's restart reads a context only when it is an array and skips the entries it
+ * cannot use (toValidContextMap in @voltagent/core), so returning them unchanged keeps its behaviour
+ * the same as on its own in-memory adapter.
  */
-export function encodeContext(context: ReadonlyArray<readonly [string | symbol, unknown]>): Array<[unknown, unknown]> {
-  const out: Array<[unknown, unknown]> = [];
-  for (const [key, value] of context) {
-    if (typeof key === "string") out.push([key, value]);
-    else {
-      const registered = Symbol.keyFor(key);
-      if (registered !== undefined) out.push([{ $symbol: registered }, value]);
+export function encodeContext(context: unknown): unknown {
+  if (!Array.isArray(context)) return context;
+  const out: unknown[] = [];
+  for (const entry of context as unknown[]) {
+    if (!Array.isArray(entry) || typeof entry[0] !== "symbol") {
+      out.push(entry);
+      continue;
     }
+    const registered = Symbol.keyFor(entry[0]);
+    if (registered !== undefined) out.push([{ $symbol: registered }, ...entry.slice(1)]);
   }
   return out;
 }
 
-function decodeContext(value: unknown): Array<[string | symbol, unknown]> | undefined {
-  if (!Array.isArray(value)) return value as undefined;
-  return value.map((entry) => {
-    const [key, item] = entry as [unknown, unknown];
-    if (key !== null && typeof key === "object" && typeof (key as { $symbol?: unknown }).$symbol === "string") {
-      return [Symbol.for((key as { $symbol: string }).$symbol), item];
-    }
-    return [String(key), item];
-  });
+function isSymbolKey(key: unknown): key is { $symbol: string } {
+  return key !== null && typeof key === "object" && typeof (key as { $symbol?: unknown }).$symbol === "string";
+}
+
+function decodeContext(value: unknown): unknown {
+  if (!Array.isArray(value)) return value;
+  return value.map((entry: unknown) =>
+    Array.isArray(entry) && isSymbolKey(entry[0]) ? [Symbol.for(entry[0].$symbol), ...entry.slice(1)] : entry,
+  );
 }
 
 function reviveDateField<T>(value: T, field: string): T {
@@ -142,7 +151,7 @@ export function workflowFromRow(row: Row): WorkflowStateEntry {
   const input = jsonField(row, "input", "input", nulls);
   if (input !== undefined) entry.input = input;
   const context = jsonField(row, "context", "context", nulls);
-  if (context !== undefined) entry.context = (context === null ? null : decodeContext(context)) as WorkflowStateEntry["context"];
+  if (context !== undefined) entry.context = decodeContext(context) as WorkflowStateEntry["context"];
   const workflowState = jsonField(row, "workflow_state", "workflowState", nulls);
   if (workflowState !== undefined) entry.workflowState = workflowState as WorkflowStateEntry["workflowState"];
   const suspension = jsonField(row, "suspension", "suspension", nulls);

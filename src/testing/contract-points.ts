@@ -71,8 +71,13 @@ const POINTS = {
   "D9.query-metadata-containment": "queryWorkflowRuns' metadata filter is JSON containment (nested partial objects, array subsets)",
   "D9.update-unknown-throws": "updateWorkflowState of an unknown id throws Error(\"Workflow state <id> not found\")",
   "D9.update-shallow-merge": "updateWorkflowState merges shallowly, keeps createdAt and sets updatedAt itself",
+  "D9.update-undefined-clears": "updateWorkflowState with a field given as undefined clears it (core's resume clears suspension so); absent fields are kept",
   "D9.set-keeps-created-at": "setWorkflowState on an existing id keeps the original createdAt",
   "D9.suspended-newest-first": "getSuspendedWorkflowStates returns only suspended runs, newest first",
+  "D9.context-entries-roundtrip": "a context as core writes it (a Map's entries, string and registered-symbol keys) round-trips through set and update",
+  "D9.context-any-shape-roundtrip": "a context that is not [key, value] entries (plain object, null, odd entries) comes back as given, also when handed back",
+  "D9.workflow-state-any-shape-roundtrip": "workflowState of any JSON shape round-trips through set and update, and an update replaces it",
+  "D9.restart-from-stored-state": "core's workflow.restart runs from what the adapter stored: entries, a plain-object context, odd entries, a checkpoint",
 
   // D10: working memory
   "D10.conversation-scope-in-metadata": "conversation working memory lives in the conversation's metadata.workingMemory",

@@ -11,6 +11,8 @@ import {
   MAPPED_COLUMNS,
   NEWER_WORKFLOW_COLUMNS,
   REQUIRED_COLUMNS,
+  type SourceNames,
+  sourceNames,
   STAGING_SCHEMA,
   TABLE_KEYS,
   UPSTREAM_TABLES,
@@ -42,11 +44,12 @@ function emptyKeptAside(): UpgradeReport["keptAside"] {
   return { conversations: {}, messages: {}, steps: {}, workflowStates: {}, users: {} };
 }
 
-function baseReport(policy: UpgradeReport["policy"]): UpgradeReport {
+function baseReport(policy: UpgradeReport["policy"], names: SourceNames): UpgradeReport {
   return {
     state: "no-upstream-schema",
     summary: "",
     policy,
+    source: { schema: names.schema, tablePrefix: names.prefix },
     tables: [],
     rowCounts: emptyCounts(),
     users: { distinct: 0, asIs: 0, mapped: [], unmapped: [] },
@@ -63,28 +66,39 @@ function baseReport(policy: UpgradeReport["policy"]): UpgradeReport {
   };
 }
 
-/** Names the conversion would create in the archive schema. */
-export function archiveNames(extra: Map<UpstreamTableKey, string[]>): string[] {
-  const names = [USER_MAP_TABLE, ...TABLE_KEYS.map((k) => UPSTREAM_TABLES[k])];
-  for (const key of extra.keys()) names.push(droppedColumnsTable(UPSTREAM_TABLES[key]));
+/** Names the conversion would create in the archive schema (the upstream tables keep their names there). */
+export function archiveNames(tables: Map<UpstreamTableKey, SourceTable>, extra: Map<UpstreamTableKey, string[]>): string[] {
+  const names = [USER_MAP_TABLE, ...[...tables.values()].map((t) => t.name)];
+  for (const key of extra.keys()) names.push(droppedColumnsTable(sourceName(tables, key)));
   return names;
 }
 
-export async function analyze(db: SqlExecutor, options: UpgradeOptions): Promise<Analysis> {
+/** The real name of an upstream table (its default name when absent, for messages only). */
+export function sourceName(tables: Map<UpstreamTableKey, SourceTable>, key: UpstreamTableKey): string {
+  return tables.get(key)?.name ?? UPSTREAM_TABLES[key];
+}
+
+/** Where the upstream tables are, for messages: "in public", "in public as myapp_*", "in memory as myapp_*". */
+function where(names: SourceNames): string {
+  return names.isDefault ? "in public" : `in ${names.schema} as ${names.prefix}_*`;
+}
+
+export async function analyze(db: SqlExecutor, options: UpgradeOptions, names: SourceNames = sourceNames(options)): Promise<Analysis> {
   const policy = options.unmapped ?? "refuse";
-  const report = baseReport(policy);
-  const tables = await readSourceTables(db, "public");
-  const surroundings = tables.size > 0 ? await readSurroundings(db, tables) : null;
-  const detection = detectFromTables(tables, surroundings?.ledgerRows ?? 0);
+  const report = baseReport(policy, names);
+  const tables = await readSourceTables(db, names);
+  const surroundings = tables.size > 0 ? await readSurroundings(db, tables, names) : null;
+  const detection = detectFromTables(tables, surroundings?.ledgerRows ?? 0, names);
   const extraColumns = new Map<UpstreamTableKey, string[]>();
 
   if (!detection) {
-    const ours = tables.get("conversations")?.columns.get("user_id") === "uuid";
+    const own = names.isDefault ? tables : await readSourceTables(db);
+    const ours = own.get("conversations")?.columns.get("user_id") === "uuid";
     report.state = ours ? "already-upgraded" : "no-upstream-schema";
     report.summary = ours
       ? "The database already has this library's schema: nothing to upgrade."
-      : `No @voltagent/postgres or @voltagent/supabase tables in public: nothing to upgrade (a new database needs \`${CLI} migrate\`).`;
-    if (ours && tables.has("users")) {
+      : `No @voltagent/postgres or @voltagent/supabase tables ${where(names)}: nothing to upgrade (a new database needs \`${CLI} migrate\`).`;
+    if (ours && own.has("users")) {
       report.warnings.push(`A ${UPSTREAM_TABLES.users} table exists next to this library's schema; it is not used and was left alone.`);
     }
     return { report, tables, userIds: [], extraColumns };
@@ -92,7 +106,7 @@ export async function analyze(db: SqlExecutor, options: UpgradeOptions): Promise
   const s = surroundings as NonNullable<typeof surroundings>;
   report.tables = detection.tables;
 
-  const src: Source = { schema: "public", tables, userMap: { param: true } };
+  const src: Source = { schema: names.schema, tables, userMap: { param: true } };
   const blockers: UpgradeBlocker[] = [];
 
   // Shape ------------------------------------------------------------------------------------------
@@ -132,7 +146,7 @@ export async function analyze(db: SqlExecutor, options: UpgradeOptions): Promise
   if (s.stagingExists) {
     blockers.push({ code: "staging-exists", message: `The schema ${STAGING_SCHEMA} exists; the upgrade needs that name for its work. Drop or rename it.` });
   }
-  const clash = archiveNames(extraColumns).filter((n) => s.archiveTables.includes(n));
+  const clash = archiveNames(tables, extraColumns).filter((n) => s.archiveTables.includes(n));
   if (clash.length > 0) {
     blockers.push({
       code: "archive-exists",
@@ -155,7 +169,7 @@ export async function analyze(db: SqlExecutor, options: UpgradeOptions): Promise
     if (n > 0) {
       blockers.push({
         code: "duplicate-keys",
-        message: `${UPSTREAM_TABLES[key]} has ${n} (${keyCols}) pair(s) stored more than once (an old key that included user_id); this library keys by (${keyCols}). Remove the duplicates first.`,
+        message: `${sourceName(tables, key)} has ${n} (${keyCols}) pair(s) stored more than once (an old key that included user_id); this library keys by (${keyCols}). Remove the duplicates first.`,
       });
     }
   }
@@ -171,7 +185,7 @@ export async function analyze(db: SqlExecutor, options: UpgradeOptions): Promise
   }
 
   // Users ----------------------------------------------------------------------------------------------
-  const userIds = await resolveUserIds(db, await readUserIds(db, "public", tables), options);
+  const userIds = await resolveUserIds(db, await readUserIds(db, names.schema, tables), options);
   report.users.distinct = userIds.length;
   report.users.asIs = userIds.filter((u) => u.via === "as-is").length;
   report.users.mapped = userIds.filter((u) => u.via !== null && u.via !== "as-is");
@@ -293,7 +307,7 @@ export async function analyze(db: SqlExecutor, options: UpgradeOptions): Promise
   }
   for (const [key, columns] of extraColumns) {
     report.warnings.push(
-      `${UPSTREAM_TABLES[key]} has columns this library's table lacks (${columns.join(", ")}): their non-null values are kept in ${ARCHIVE_SCHEMA}.${droppedColumnsTable(UPSTREAM_TABLES[key])}.`,
+      `${sourceName(tables, key)} has columns this library's table lacks (${columns.join(", ")}): their non-null values are kept in ${ARCHIVE_SCHEMA}.${droppedColumnsTable(sourceName(tables, key))}.`,
     );
   }
   return finish(report, tables, userIds, extraColumns);

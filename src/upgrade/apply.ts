@@ -14,15 +14,16 @@ import type { DatabaseTarget } from "../db/drivers.js";
 import type { SqlExecutor } from "../db/session.js";
 import { LEDGER_BOOTSTRAP_SQL, MIGRATION_LOCK_KEY, MIGRATIONS, SCHEMA_VERSION, ledgerInsertSql } from "../migrations/catalog.js";
 import { checkSupabaseShape, withSession } from "../migrations/runner.js";
-import { analyze, describeKeptAside, type Analysis } from "./analyze.js";
+import { analyze, describeKeptAside, sourceName, type Analysis } from "./analyze.js";
 import {
   ARCHIVE_SCHEMA,
   droppedColumnsTable,
   ident,
   ROW_KEYS,
+  type SourceNames,
+  sourceNames,
   STAGING_SCHEMA,
   TABLE_KEYS,
-  UPSTREAM_TABLES,
   USER_MAP_TABLE,
 } from "./catalog.js";
 import { UpgradeBlockedError } from "./errors.js";
@@ -49,11 +50,13 @@ const TARGETS = {
 
 /** Runs the preflight without changing anything (a read-only, repeatable-read transaction). */
 export async function checkUpgrade(target: DatabaseTarget, options: UpgradeOptions = {}): Promise<UpgradeReport> {
+  // Bad names fail here, before any connection.
+  const names = sourceNames(options);
   return withSession(target, "Checking the upgrade", async (session) => {
     await checkSupabaseShape(session);
     return session.transaction(async (tx) => {
       await tx.query("set transaction isolation level repeatable read, read only");
-      return (await analyze(tx, options)).report;
+      return (await analyze(tx, options, names)).report;
     });
   });
 }
@@ -86,7 +89,11 @@ function lockDown(table: string): string {
 revoke all on table ${table} from public, anon, authenticated, service_role;`;
 }
 
-async function convert(tx: SqlExecutor, analysis: Analysis): Promise<Omit<UpgradeResult, "report" | "durationMs" | "upgraded">> {
+async function convert(
+  tx: SqlExecutor,
+  analysis: Analysis,
+  names: SourceNames,
+): Promise<Omit<UpgradeResult, "report" | "durationMs" | "upgraded">> {
   const { report, tables, userIds, extraColumns } = analysis;
   const staging = ident(STAGING_SCHEMA);
   const archive = ident(ARCHIVE_SCHEMA);
@@ -94,7 +101,7 @@ async function convert(tx: SqlExecutor, analysis: Analysis): Promise<Omit<Upgrad
   // Out of the way: the upstream tables move (with their indexes, constraints and policies) into the
   // staging schema, so that the bundled migrations create this library's tables under the same names.
   await tx.exec(`create schema ${staging};\n${helperFunctionsSql(STAGING_SCHEMA)}`);
-  for (const key of tables.keys()) await tx.exec(`alter table public.${ident(UPSTREAM_TABLES[key])} set schema ${staging}`);
+  for (const table of tables.values()) await tx.exec(`alter table ${ident(names.schema)}.${ident(table.name)} set schema ${staging}`);
 
   // Exactly what migrate() does on a fresh database.
   await tx.exec(LEDGER_BOOTSTRAP_SQL);
@@ -132,7 +139,7 @@ ${lockDown(`${archive}.${USER_MAP_TABLE}`)}`);
   const archived = emptyCounts();
   for (const key of TABLE_KEYS) {
     if (!tables.has(key)) continue;
-    const name = `${archive}.${ident(UPSTREAM_TABLES[key])}`;
+    const name = `${archive}.${ident(sourceName(tables, key))}`;
     if (key === "users") {
       // The users table has no successor (auth.users is the user): it is archived whole, with what
       // happened to each row's working memory.
@@ -147,7 +154,7 @@ ${lockDown(`${archive}.${USER_MAP_TABLE}`)}`);
     }
     const extra = extraColumns.get(key);
     if (extra) {
-      const table = droppedColumnsTable(UPSTREAM_TABLES[key]);
+      const table = droppedColumnsTable(sourceName(tables, key));
       await tx.exec(`${archiveDroppedColumnsSql(src, key, ROW_KEYS[key], extra, archive, table)};\n${lockDown(`${archive}.${ident(table)}`)}`);
     }
   }
@@ -164,7 +171,7 @@ ${lockDown(`${archive}.${USER_MAP_TABLE}`)}`);
   for (const key of ["conversations", "messages", "steps", "workflowStates"] as const) {
     if (converted[key] + archived[key] !== report.rowCounts[key]) {
       throw new UpgradeBlockedError(
-        `The upgrade accounted for ${converted[key]} converted + ${archived[key]} archived ${UPSTREAM_TABLES[key]} row(s) ` +
+        `The upgrade accounted for ${converted[key]} converted + ${archived[key]} archived ${sourceName(tables, key)} row(s) ` +
           `out of ${report.rowCounts[key]}; it was rolled back and nothing was changed. Please report this.`,
         { details: { report, converted, archived } },
       );
@@ -179,7 +186,7 @@ ${lockDown(`${archive}.${USER_MAP_TABLE}`)}`);
 
   // The upstream tables go; DROP … RESTRICT fails (and rolls everything back) if anything else still
   // depends on them.
-  const staged = [...tables.keys()].map((key: UpstreamTableKey) => `${staging}.${ident(UPSTREAM_TABLES[key])}`);
+  const staged = [...tables.values()].map((table) => `${staging}.${ident(table.name)}`);
   if (staged.length > 0) await tx.exec(`drop table ${staged.join(", ")} restrict`);
   await tx.exec(`drop function ${staging}.try_jsonb(text), ${staging}.esc_text(text), ${staging}.esc_json(jsonb);
 drop schema ${staging} restrict;`);
@@ -196,6 +203,8 @@ drop schema ${staging} restrict;`);
  * to upgrade.
  */
 export async function applyUpgrade(target: DatabaseTarget, options: UpgradeOptions = {}): Promise<UpgradeResult> {
+  // Bad names fail here, before any connection.
+  const names = sourceNames(options);
   const lockTimeoutMs = options.lockTimeoutMs ?? 60_000;
   const started = performance.now();
   return withSession(target, "Upgrading", async (session) => {
@@ -206,11 +215,11 @@ export async function applyUpgrade(target: DatabaseTarget, options: UpgradeOptio
       await tx.query("select set_config('statement_timeout', '0', true)");
       await tx.query("select pg_advisory_xact_lock($1::bigint)", [MIGRATION_LOCK_KEY]);
       // No upstream adapter may write while the tables are converted (they wait, then fail on the new schema).
-      const present = await readSourceTables(tx, "public");
+      const present = await readSourceTables(tx, names);
       if (present.size > 0) {
-        await tx.exec(`lock table ${[...present.values()].map((t) => `public.${ident(t.name)}`).join(", ")} in access exclusive mode`);
+        await tx.exec(`lock table ${[...present.values()].map((t) => `${ident(names.schema)}.${ident(t.name)}`).join(", ")} in access exclusive mode`);
       }
-      const analysis = await analyze(tx, options);
+      const analysis = await analyze(tx, options, names);
       const { report } = analysis;
       if (report.state === "no-upstream-schema" || report.state === "already-upgraded") {
         return {
@@ -224,7 +233,7 @@ export async function applyUpgrade(target: DatabaseTarget, options: UpgradeOptio
         };
       }
       if (report.state !== "ready") throw refusal(report);
-      const result = await convert(tx, analysis);
+      const result = await convert(tx, analysis, names);
       return { upgraded: true, report, ...result, durationMs: performance.now() - started };
     });
   });

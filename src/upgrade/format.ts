@@ -1,12 +1,22 @@
 /** The preflight report and the upgrade result as lines for people (the CLI without --json). */
 import { ARCHIVE_SCHEMA, TABLE_KEYS, UPSTREAM_TABLES } from "./catalog.js";
-import type { TableCounts, UpgradeReport, UpgradeResult, UpgradeUserId } from "./types.js";
+import type { TableCounts, UpgradeReport, UpgradeResult, UpgradeUserId, UpstreamTableKey } from "./types.js";
+
+/** "conversations", "workflow_states", ...: a table's name after its prefix. */
+function label(key: UpstreamTableKey): string {
+  return UPSTREAM_TABLES[key].replace("voltagent_memory_", "");
+}
+
+/** The upstream table's name under the report's prefix. */
+function tableName(report: UpgradeReport, key: UpstreamTableKey): string {
+  return `${report.source.tablePrefix}_${label(key)}`;
+}
 
 const LIST_LIMIT = 50;
 
 function counts(rows: TableCounts): string {
   return TABLE_KEYS.filter((k) => rows[k] > 0)
-    .map((k) => `${UPSTREAM_TABLES[k].replace("voltagent_memory_", "")} ${rows[k]}`)
+    .map((k) => `${label(k)} ${rows[k]}`)
     .join(", ");
 }
 
@@ -22,7 +32,7 @@ export function formatReport(report: UpgradeReport): string[] {
   }
   const out: string[] = [];
   out.push(`Upstream tables: ${report.tables.join(", ")}`);
-  out.push(`Rows: ${TABLE_KEYS.map((k) => `${UPSTREAM_TABLES[k]} ${report.rowCounts[k]}`).join(", ")}`);
+  out.push(`Rows: ${TABLE_KEYS.map((k) => `${tableName(report, k)} ${report.rowCounts[k]}`).join(", ")}`);
   out.push(
     `User ids: ${report.users.distinct} distinct; ${report.users.asIs} are auth.users ids already, ` +
       `${report.users.mapped.length} mapped, ${report.users.unmapped.length} unmapped`,
@@ -45,7 +55,7 @@ export function formatReport(report: UpgradeReport): string[] {
     out.push(`Rows that cannot be converted: ${report.keptAsideRows}`);
     for (const key of TABLE_KEYS) {
       const reasons = Object.entries(report.keptAside[key]);
-      if (reasons.length > 0) out.push(`    ${UPSTREAM_TABLES[key]}: ${reasons.map(([r, n]) => `${n} ${r}`).join(", ")}`);
+      if (reasons.length > 0) out.push(`    ${tableName(report, key)}: ${reasons.map(([r, n]) => `${n} ${r}`).join(", ")}`);
     }
   }
   if (report.legacyMessages.rows > 0) {
@@ -65,7 +75,7 @@ export function formatReport(report: UpgradeReport): string[] {
   }
   if (report.workingMemory.userRows > 0) {
     out.push(
-      `User working memory: ${report.workingMemory.toMove} of ${report.workingMemory.userRows} ${UPSTREAM_TABLES.users} row(s) move to ` +
+      `User working memory: ${report.workingMemory.toMove} of ${report.workingMemory.userRows} ${tableName(report, "users")} row(s) move to ` +
         `voltagent_memory_user_working_memory; the table itself is kept in ${ARCHIVE_SCHEMA}`,
     );
   }

@@ -13,6 +13,7 @@ export type {
   UpgradeReport,
   UpgradeResolveUserId,
   UpgradeResult,
+  UpgradeSourceOptions,
   UpgradeState,
   UpgradeUserId,
   UpstreamTableKey,

@@ -1,10 +1,19 @@
 /**
- * Reads what the upstream adapters left in `public`: which tables, which columns, and what else hangs
- * on them. Read-only; one query per aspect, none per row.
+ * Reads what the upstream adapters left (in `public`, or under the prefix and schema given): which
+ * tables, which columns, and what else hangs on them. Read-only; one query per aspect, none per row.
  */
 import type { SqlExecutor } from "../db/session.js";
-import { LEDGER_TABLE } from "../migrations/catalog.js";
-import { ARCHIVE_SCHEMA, STAGING_SCHEMA, TABLE_KEYS, UPSTREAM_TABLES } from "./catalog.js";
+import { LEDGER_SCHEMA, LEDGER_TABLE } from "../migrations/catalog.js";
+import {
+  ARCHIVE_SCHEMA,
+  DEFAULT_PREFIX,
+  DEFAULT_SCHEMA,
+  type SourceNames,
+  sourceNames,
+  STAGING_SCHEMA,
+  TABLE_KEYS,
+  UPSTREAM_TABLES,
+} from "./catalog.js";
 import type { UpstreamTableKey } from "./types.js";
 
 export interface SourceTable {
@@ -18,24 +27,30 @@ export interface SourceTable {
 }
 
 export interface UpstreamDetection {
-  /** Upstream tables present in `public`. */
+  /** Upstream tables found (schema-qualified when not in `public`). */
   tables: string[];
   /** Why they count as upstream, for messages. */
   evidence: string[];
+  /** Where they are, as the upgrade's `tablePrefix` / `schema` options (the CLI's --prefix / --schema). */
+  source: { schema: string; tablePrefix: string };
 }
 
 const USER_ID_TABLES: readonly UpstreamTableKey[] = ["conversations", "messages", "steps", "workflowStates"];
 
-async function ledgerRowCount(db: SqlExecutor): Promise<number> {
+export async function ledgerRowCount(db: SqlExecutor): Promise<number> {
   const [exists] = await db.query<{ ledger: string | null }>(`select to_regclass('${LEDGER_TABLE}')::text as ledger`);
   if (!exists?.ledger) return 0;
   const [row] = await db.query<{ n: number }>(`select count(*)::int as n from ${LEDGER_TABLE}`);
   return row?.n ?? 0;
 }
 
-/** The upstream tables in `schema`, with their columns. Missing tables are absent from the map. */
-export async function readSourceTables(db: SqlExecutor, schema = "public"): Promise<Map<UpstreamTableKey, SourceTable>> {
-  const names = TABLE_KEYS.map((key) => UPSTREAM_TABLES[key]);
+/**
+ * The upstream tables at `names` (by default public's voltagent_memory_*), with their columns. Missing
+ * tables are absent from the map. When a table exists under both spellings of a prefix with capitals,
+ * the one spelled as given wins.
+ */
+export async function readSourceTables(db: SqlExecutor, names: SourceNames = sourceNames()): Promise<Map<UpstreamTableKey, SourceTable>> {
+  const wanted = TABLE_KEYS.flatMap((key) => names.candidates[key]);
   const rows = await db.query<{ relname: string; oid: number; attname: string; type: string; owned: boolean }>(
     `select c.relname, c.oid::int8 as oid, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod) as type,
             pg_catalog.pg_has_role(current_user, c.relowner, 'USAGE') as owned
@@ -44,43 +59,111 @@ export async function readSourceTables(db: SqlExecutor, schema = "public"): Prom
        join pg_catalog.pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
       where n.nspname = $1 and c.relname = any ($2::text[]) and c.relkind in ('r', 'p')
       order by c.relname, a.attnum`,
-    [schema, names],
+    [names.schema, wanted],
   );
-  const tables = new Map<UpstreamTableKey, SourceTable>();
+  const found = new Map<string, SourceTable>();
   for (const row of rows) {
-    const key = TABLE_KEYS.find((k) => UPSTREAM_TABLES[k] === row.relname);
-    if (!key) continue;
-    let table = tables.get(key);
+    let table = found.get(row.relname);
     if (!table) {
+      const key = TABLE_KEYS.find((k) => names.candidates[k].includes(row.relname)) as UpstreamTableKey;
       table = { key, name: row.relname, oid: Number(row.oid), columns: new Map(), owned: row.owned };
-      tables.set(key, table);
+      found.set(row.relname, table);
     }
     table.columns.set(row.attname, row.type);
+  }
+  const tables = new Map<UpstreamTableKey, SourceTable>();
+  for (const key of TABLE_KEYS) {
+    const table = names.candidates[key].map((name) => found.get(name)).find((t) => t !== undefined);
+    if (table) tables.set(key, table);
   }
   return tables;
 }
 
 /**
  * Upstream tables are recognised by their column types: a `user_id` that is not a uuid in the
- * conversations, messages, steps or workflow-states table, or a `voltagent_memory_users` table in a
- * database whose migration ledger is empty. Returns null when there are none.
+ * conversations, messages, steps or workflow-states table, or a users table in a database whose
+ * migration ledger is empty. Returns null when there are none.
  */
-export function detectFromTables(tables: Map<UpstreamTableKey, SourceTable>, ledgerRows: number): UpstreamDetection | null {
+export function detectFromTables(
+  tables: Map<UpstreamTableKey, SourceTable>,
+  ledgerRows: number,
+  names: SourceNames = sourceNames(),
+): UpstreamDetection | null {
   const evidence: string[] = [];
+  const qualified = (table: SourceTable) => (names.schema === DEFAULT_SCHEMA ? table.name : `${names.schema}.${table.name}`);
   for (const key of USER_ID_TABLES) {
-    const type = tables.get(key)?.columns.get("user_id");
-    if (type !== undefined && type !== "uuid") evidence.push(`${UPSTREAM_TABLES[key]}.user_id is ${type}`);
+    const table = tables.get(key);
+    const type = table?.columns.get("user_id");
+    if (table && type !== undefined && type !== "uuid") evidence.push(`${qualified(table)}.user_id is ${type}`);
   }
-  if (tables.has("users") && (ledgerRows === 0 || evidence.length > 0)) evidence.push(`${UPSTREAM_TABLES.users} exists`);
+  const users = tables.get("users");
+  if (users && (ledgerRows === 0 || evidence.length > 0)) evidence.push(`${qualified(users)} exists`);
   if (evidence.length === 0) return null;
-  return { tables: [...tables.values()].map((t) => t.name), evidence };
+  return {
+    tables: [...tables.values()].map(qualified),
+    evidence,
+    source: { schema: names.schema, tablePrefix: names.prefix },
+  };
 }
 
-/** Detection as `migrate()` and `migrationStatus()` run it: two catalog queries. */
+/**
+ * Upstream tables under another prefix or schema (`tablePrefix` / `schema` of the upstream adapters),
+ * anywhere but the system schemas and this library's: a `<prefix>_conversations` table with
+ * `resource_id` and a `user_id` that is not a uuid, next to a `<prefix>_messages` table with
+ * `message_id`. One catalog query.
+ */
+async function findPrefixedSources(db: SqlExecutor): Promise<Array<{ schema: string; tablePrefix: string }>> {
+  return db.query<{ schema: string; tablePrefix: string }>(
+    `select n.nspname::text as schema, left(c.relname, -length('_conversations'))::text as "tablePrefix"
+       from pg_catalog.pg_class c
+       join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+      where c.relkind in ('r', 'p') and c.relname like '%\\_conversations'
+        and n.nspname <> all ($1::text[]) and n.nspname not like 'pg\\_%'
+        and not (n.nspname = $2 and c.relname = $3)
+        and exists (select 1 from pg_catalog.pg_attribute a
+                     where a.attrelid = c.oid and a.attname = 'user_id' and not a.attisdropped
+                       and a.atttypid <> 'pg_catalog.uuid'::pg_catalog.regtype)
+        and exists (select 1 from pg_catalog.pg_attribute a
+                     where a.attrelid = c.oid and a.attname = 'resource_id' and not a.attisdropped)
+        and exists (select 1 from pg_catalog.pg_class m
+                      join pg_catalog.pg_attribute a on a.attrelid = m.oid and a.attname = 'message_id' and not a.attisdropped
+                     where m.relnamespace = c.relnamespace and m.relkind in ('r', 'p')
+                       and m.relname = left(c.relname, -length('_conversations')) || '_messages')
+      order by 1, 2`,
+    [
+      ["information_schema", "auth", LEDGER_SCHEMA, ARCHIVE_SCHEMA, STAGING_SCHEMA],
+      DEFAULT_SCHEMA,
+      `${DEFAULT_PREFIX}_conversations`,
+    ],
+  );
+}
+
+/**
+ * Detection as `migrate()` and `migrationStatus()` run it: the default names in public (two catalog
+ * queries), and, while the ledger is empty (before the first migration), upstream tables under any
+ * other prefix or schema (one more). Once this library's schema is in place, tables elsewhere are the
+ * app's business and no longer stop a migration.
+ */
 export async function detectUpstreamSchema(db: SqlExecutor): Promise<UpstreamDetection | null> {
+  const ledgerRows = await ledgerRowCount(db);
   const tables = await readSourceTables(db);
-  if (tables.size === 0) return null;
-  return detectFromTables(tables, await ledgerRowCount(db));
+  const found = tables.size > 0 ? detectFromTables(tables, ledgerRows) : null;
+  if (found || ledgerRows > 0) return found;
+  const [other, ...more] = await findPrefixedSources(db);
+  if (!other) return null;
+  let detection: UpstreamDetection | null;
+  try {
+    const names = sourceNames({ tablePrefix: other.tablePrefix, schema: other.schema });
+    detection = detectFromTables(await readSourceTables(db, names), 0, names);
+  } catch {
+    // Names the upgrade cannot take (upstream could not have created them either): still not ours to migrate over.
+    const table = `${other.schema}.${other.tablePrefix}_conversations`;
+    detection = { tables: [table], evidence: [`${table}.user_id is not a uuid`], source: other };
+  }
+  if (detection && more.length > 0) {
+    detection.evidence.push(`and ${more.length} more set(s): ${more.map((m) => `${m.schema}.${m.tablePrefix}_*`).join(", ")}`);
+  }
+  return detection;
 }
 
 export interface SourceSurroundings {
@@ -103,7 +186,24 @@ export interface SourceSurroundings {
   uniqueKeys: { messages: boolean; steps: boolean };
 }
 
-export async function readSurroundings(db: SqlExecutor, tables: Map<UpstreamTableKey, SourceTable>): Promise<SourceSurroundings> {
+/** The tables migration 0001 creates in public: they must not exist unless they are the upstream tables themselves. */
+const TARGET_TABLES = [
+  UPSTREAM_TABLES.conversations,
+  UPSTREAM_TABLES.messages,
+  UPSTREAM_TABLES.steps,
+  UPSTREAM_TABLES.workflowStates,
+  "voltagent_memory_user_working_memory",
+  "voltagent_memory_messages_seq_seq",
+];
+
+export async function readSurroundings(
+  db: SqlExecutor,
+  tables: Map<UpstreamTableKey, SourceTable>,
+  names: SourceNames = sourceNames(),
+): Promise<SourceSurroundings> {
+  // The upstream tables leave public's names free (they move to the staging schema first).
+  const sourceInPublic = names.schema === DEFAULT_SCHEMA ? [...tables.values()].map((t) => t.name) : [];
+  const targets = TARGET_TABLES.filter((name) => !sourceInPublic.includes(name));
   const oids = [...tables.values()].map((t) => t.oid);
   const dependents = await db.query<{ object: string }>(
     `select distinct pg_catalog.pg_describe_object(d.classid, d.objid, d.objsubid) as object
@@ -151,7 +251,7 @@ export async function readSurroundings(db: SqlExecutor, tables: Map<UpstreamTabl
   const [objects] = await db.query<{ target: string[] | null; staging: boolean; archive: string[] | null; other: string[] | null }>(
     `select array(
               select c.relname::text from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
-               where n.nspname = 'public' and c.relname in ('voltagent_memory_user_working_memory', 'voltagent_memory_messages_seq_seq')
+               where n.nspname = 'public' and c.relname = any ($4::text[])
               union all
               select p.oid::regprocedure::text from pg_catalog.pg_proc p join pg_catalog.pg_namespace n on n.oid = p.pronamespace
                where n.nspname = 'public' and p.proname like 'voltagent\\_memory\\_%'
@@ -162,7 +262,7 @@ export async function readSurroundings(db: SqlExecutor, tables: Map<UpstreamTabl
             array(select c.relname::text from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
                    where n.nspname = 'public' and c.relkind in ('r', 'p') and c.relname like 'voltagent\\_memory\\_%'
                      and c.relname <> all ($3::text[]) order by 1) as other`,
-    [STAGING_SCHEMA, ARCHIVE_SCHEMA, [...Object.values(UPSTREAM_TABLES), "voltagent_memory_user_working_memory"]],
+    [STAGING_SCHEMA, ARCHIVE_SCHEMA, [...Object.values(UPSTREAM_TABLES), "voltagent_memory_user_working_memory", ...sourceInPublic], targets],
   );
   return {
     ledgerRows: await ledgerRowCount(db),

@@ -20,8 +20,13 @@ export interface Source {
   helpers?: string;
 }
 
+/** The upstream table's real name (the prefix and its case as found), its default name when absent. */
+function sourceTable(src: Source, key: UpstreamTableKey): string {
+  return src.tables.get(key)?.name ?? UPSTREAM_TABLES[key];
+}
+
 export function tableRef(src: Source, key: UpstreamTableKey): string {
-  return `${ident(src.schema)}.${ident(UPSTREAM_TABLES[key])}`;
+  return `${ident(src.schema)}.${ident(sourceTable(src, key))}`;
 }
 
 export function has(src: Source, key: UpstreamTableKey, column: string): boolean {
@@ -252,7 +257,7 @@ function sourceColumns(src: Source, key: UpstreamTableKey): string {
 
 /** CREATE TABLE … AS the rows of one table that are kept aside, unchanged, with why and for whom. */
 export function archiveKeptAsideSql(src: Source, key: UpstreamTableKey, archive: string): string {
-  return `create table ${archive}.${ident(UPSTREAM_TABLES[key])} as
+  return `create table ${archive}.${ident(sourceTable(src, key))} as
 ${withClause(src)}select ${sourceColumns(src, key)}, d.upgrade_reason as archive_reason,
        d.upgrade_user_id as mapped_user_id, now() as archived_at
 from (${dispositionSql(src, key)}) d where d.upgrade_reason is not null`;
@@ -260,7 +265,7 @@ from (${dispositionSql(src, key)}) d where d.upgrade_reason is not null`;
 
 /** The retired users table, whole, with what happened to each row's working memory. */
 export function archiveUsersSql(src: Source, archive: string): string {
-  return `create table ${archive}.${ident(UPSTREAM_TABLES.users)} as
+  return `create table ${archive}.${ident(sourceTable(src, "users"))} as
 ${withClause(src)}select ${sourceColumns(src, "users")}, d.upgrade_user_id as mapped_user_id,
        case when d.upgrade_reason is not null then d.upgrade_reason
             when d.upgrade_wm_type = 'string' then 'working-memory-moved'

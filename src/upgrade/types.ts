@@ -20,7 +20,19 @@ export type UnmappedPolicy = "refuse" | "skip-to-archive";
  */
 export type UpgradeResolveUserId = (oldUserId: string) => string | null | undefined | Promise<string | null | undefined>;
 
-export interface UpgradeOptions {
+/**
+ * Where the upstream tables are, as configured in the upstream adapter: `new PostgreSQLMemoryAdapter({
+ * tablePrefix, schema })` or `new SupabaseMemoryAdapter({ tablePrefix })`. This library's own tables
+ * are always created in `public` under their fixed names.
+ */
+export interface UpgradeSourceOptions {
+  /** The upstream `tablePrefix`. Default "voltagent_memory". */
+  tablePrefix?: string;
+  /** The upstream `schema` (@voltagent/postgres only). Default "public". */
+  schema?: string;
+}
+
+export interface UpgradeOptions extends UpgradeSourceOptions {
   /** Old id → auth.users id; wins over everything else (the CLI's `--map <file.json>`). */
   userIdMap?: Readonly<Record<string, string>>;
   /** Asked for every id the map does not cover. */
@@ -103,7 +115,9 @@ export interface UpgradeReport {
   /** One line for people. */
   summary: string;
   policy: UnmappedPolicy;
-  /** The upstream tables found in `public`, by their real names. */
+  /** Where the upstream tables were looked for (the `tablePrefix` / `schema` options). */
+  source: { schema: string; tablePrefix: string };
+  /** The upstream tables found there, by their real names. */
   tables: string[];
   /** Rows per upstream table (0 for a missing table). */
   rowCounts: TableCounts;

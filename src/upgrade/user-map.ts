@@ -6,7 +6,7 @@
 import type { SqlExecutor } from "../db/session.js";
 import { InvalidUserIdError, SupabaseAuthMemoryError } from "../errors.js";
 import { userIdSchema } from "../user-id.js";
-import { ident, TABLE_KEYS, UPSTREAM_TABLES } from "./catalog.js";
+import { ident, TABLE_KEYS } from "./catalog.js";
 import type { SourceTable } from "./introspect.js";
 import type { TableCounts, UpgradeOptions, UpgradeUserId, UpstreamTableKey } from "./types.js";
 
@@ -32,7 +32,7 @@ export async function readUserIds(db: SqlExecutor, schema: string, tables: Map<U
     const { column, where } = userIdFilter(key);
     if (!table.columns.has(column)) continue;
     parts.push(
-      `select ${ident(column)}::text as id, '${key}' as tbl, count(*)::int8 as n from ${ident(schema)}.${ident(UPSTREAM_TABLES[key])} where ${where} group by 1`,
+      `select ${ident(column)}::text as id, '${key}' as tbl, count(*)::int8 as n from ${ident(schema)}.${ident(table.name)} where ${where} group by 1`,
     );
   }
   const ids = new Map<string, TableCounts>();

@@ -109,6 +109,109 @@ describe("detection of the upstream schema", { timeout: 60_000 }, () => {
   });
 });
 
+/** Upstream tables under a custom prefix (@voltagent/supabase's `tableName`), optionally moved into a schema. */
+async function prefixedUpstreamDatabase(tableName: string, schema?: string, migrated = false): Promise<TestDatabase> {
+  const db = await database(migrated);
+  await exec(db, await supabasePrintedDdl(tableName));
+  const user = await db.createUser();
+  await db.query(
+    `insert into ${tableName}_conversations (id, resource_id, user_id, title, metadata) values ('c1', 'agent', $1, 't', '{}')`,
+    [user],
+  );
+  if (schema) {
+    await exec(db, `create schema "${schema}";`);
+    for (const t of ["users", "conversations", "messages", "workflow_states", "steps"]) {
+      await exec(db, `alter table ${tableName}_${t} set schema "${schema}";`);
+    }
+  }
+  return db;
+}
+
+describe("upstream tables under another prefix or schema", { timeout: 60_000 }, () => {
+  it("migrate() refuses them before the first migration, naming --prefix and --schema, and creates nothing", async () => {
+    for (const [prefix, schema, flags] of [
+      ["acme_memory", undefined, "--prefix acme_memory"],
+      ["Acme_Mem", "agent memory", "--prefix acme_mem --schema 'agent memory'"],
+    ] as const) {
+      const db = await prefixedUpstreamDatabase(prefix, schema);
+      const before = await schemaSnapshot(db);
+      const error = await migrate(db.target).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(UpstreamSchemaDetectedError);
+      expect(error).toMatchObject({
+        code: "UPSTREAM_SCHEMA_DETECTED",
+        hint: `npx voltagent-supabase-auth-memory upgrade --check ${flags} --database-url <postgres url>`,
+      });
+      const table = `${schema ? `${schema}.` : ""}${prefix.toLowerCase()}_conversations`;
+      expect((error as Error).message).toContain(`${table}.user_id is text`);
+      expect((error as Error).message).toContain(`upgrade --apply ${flags}`);
+      expect(await schemaSnapshot(db)).toEqual(before);
+      expect(await schemaExists(db, "voltagent_memory")).toBe(false);
+      const status = await migrationStatus(db.target);
+      expect(status).toMatchObject({ state: "upstream-schema" });
+      expect(status.problems[0]).toContain(flags);
+    }
+  });
+
+  it("checkUpgrade finds them with the prefix and schema, not without; applyUpgrade converts them", async () => {
+    const db = await prefixedUpstreamDatabase("acme_memory", "agent memory");
+    expect(await checkUpgrade(db.target)).toMatchObject({
+      state: "no-upstream-schema",
+      summary: expect.stringContaining("in public"),
+    });
+    expect(await checkUpgrade(db.target, { tablePrefix: "acme_memory" })).toMatchObject({
+      state: "no-upstream-schema",
+      summary: expect.stringContaining("in public as acme_memory_*"),
+    });
+    const source = { tablePrefix: "acme_memory", schema: "agent memory" };
+    const report = await checkUpgrade(db.target, source);
+    expect(report).toMatchObject({ state: "ready", source, rowCounts: { conversations: 1 } });
+    expect(report.tables.sort()).toEqual(
+      ["conversations", "messages", "steps", "users", "workflow_states"].map((t) => `agent memory.acme_memory_${t}`).sort(),
+    );
+    expect(await applyUpgrade(db.target, source)).toMatchObject({ upgraded: true, converted: { conversations: 1 } });
+    const adapter = adapterOn(db);
+    try {
+      expect(await adapter.getConversation("c1")).toMatchObject({ id: "c1", title: "t" });
+    } finally {
+      await adapter.close();
+    }
+    expect(await checkUpgrade(db.target, source)).toMatchObject({ state: "already-upgraded" });
+  });
+
+  it("next to this library's schema they no longer stop migrate; their upgrade is blocked, not collided", async () => {
+    const db = await prefixedUpstreamDatabase("acme_memory", undefined, true);
+    expect((await migrate(db.target)).applied).toEqual([]);
+    expect(await migrationStatus(db.target)).toMatchObject({ state: "up-to-date" });
+    const report = await checkUpgrade(db.target, { tablePrefix: "acme_memory" });
+    expect(report.state).toBe("blocked");
+    expect(report.blockers.map((b) => b.code)).toEqual(["ledger-not-empty", "target-exists"]);
+    expect(report.blockers[1]?.message).toContain("voltagent_memory_conversations");
+    const data = await dataDigest(db);
+    await expect(applyUpgrade(db.target, { tablePrefix: "acme_memory" })).rejects.toMatchObject({ code: "UPGRADE_BLOCKED" });
+    expect(await dataDigest(db)).toEqual(data);
+  });
+
+  it.each([
+    [{ tablePrefix: 'x"; drop table auth.users; --' }, /Invalid table prefix/],
+    [{ tablePrefix: "1abc" }, /Invalid table prefix/],
+    [{ tablePrefix: "" }, /Invalid table prefix/],
+    [{ tablePrefix: "a".repeat(48) }, /at most 47 characters/],
+    [{ schema: 'x"; drop schema public cascade; --' }, /Invalid schema/],
+    [{ schema: "" }, /Invalid schema/],
+    [{ schema: "s".repeat(64) }, /Invalid schema/],
+    [{ schema: "pg_catalog" }, /Invalid schema/],
+    [{ schema: "voltagent_memory_archive" }, /Invalid schema/],
+    [{ schema: "auth" }, /Invalid schema/],
+  ])("%j → INVALID_CONFIG before connecting", async (options, message) => {
+    // Nothing listens on port 1: a connection attempt would fail with STORAGE_UNAVAILABLE instead.
+    const target = { connectionString: "postgres://nobody@127.0.0.1:1/none" };
+    for (const run of [checkUpgrade, applyUpgrade]) {
+      const error = await run(target, options).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: "INVALID_CONFIG", message: expect.stringMatching(message) });
+    }
+  });
+});
+
 describe("the upgrade CLI's usage errors (no database needed)", () => {
   const url = "postgres://nobody@127.0.0.1:1/none";
 
@@ -117,6 +220,8 @@ describe("the upgrade CLI's usage errors (no database needed)", () => {
     [["upgrade", "--check", "--apply", "--database-url", url], /exactly one of --check/],
     [["upgrade", "--apply", "--database-url", url, "--unmapped=drop"], /--unmapped must be refuse or skip-to-archive, not "drop"/],
     [["upgrade", "--check", "--database-url", url, "--map", "/nonexistent/map.json"], /Cannot read --map \/nonexistent\/map\.json/],
+    [["upgrade", "--check", "--database-url", url, "--prefix", "my-app"], /Invalid table prefix "my-app"/],
+    [["upgrade", "--apply", "--database-url", url, "--schema", 'a"b'], /Invalid schema "a\\"b"/],
   ])("%j → [INVALID_CONFIG]", async (args, message) => {
     const run = await cli(args as string[]);
     expect(run.code).toBe(1);
@@ -139,5 +244,7 @@ describe("the upgrade CLI's usage errors (no database needed)", () => {
     const run = await cli(["--help"]);
     expect(run.out.join("\n")).toMatch(/^ {2}upgrade --check/m);
     expect(run.out.join("\n")).toMatch(/--unmapped <policy>/);
+    expect(run.out.join("\n")).toMatch(/--prefix <prefix> +with upgrade: the upstream adapter's tablePrefix/);
+    expect(run.out.join("\n")).toMatch(/--schema <schema> +with upgrade/);
   });
 });

@@ -16,7 +16,7 @@ import { migrate, migrationStatus } from "../../src/migrations/runner.js";
 import { applyUpgrade, checkUpgrade } from "../../src/upgrade/apply.js";
 import type { UpgradeOptions } from "../../src/upgrade/types.js";
 import { EMBEDDED_SKIP_REASON, databaseKind, type TestDatabase } from "../support/test-database.js";
-import { buildPostgresFixture, type PgFixture } from "./postgres-fixture.js";
+import { buildPostgresFixture, type PgFixture, type UpstreamNames, upstreamName, upstreamSql } from "./postgres-fixture.js";
 import { adapterOn, catalogSnapshot, cli, dataDigest, databasesPerTest } from "./support.js";
 
 const embedded = databaseKind() === "embedded";
@@ -24,9 +24,32 @@ const title = (t: string) => (embedded ? `${t} — skipped: ${EMBEDDED_SKIP_REAS
 
 const { database, cleanup } = databasesPerTest();
 
+/**
+ * The same tests for the upstream defaults and for custom names: a prefix in another schema (both
+ * quoted upstream, so the capitals and the space stay), and a prefix alone, in public. (Without a
+ * schema, @voltagent/postgres 2.1.2 writes the names unquoted but looks its columns up by the prefix
+ * as given, so a prefix with capitals only works upstream together with a schema.)
+ */
+const VARIANTS: Array<{ title: string; names: UpstreamNames }> = [
+  { title: "default names", names: {} },
+  { title: 'tablePrefix "Acme_mem" in schema "agent memory"', names: { tablePrefix: "Acme_mem", schema: "agent memory" } },
+  { title: 'tablePrefix "myapp" in public', names: { tablePrefix: "myapp" } },
+];
+
+for (const { title: variant, names } of VARIANTS) {
+/** The source options, as a user passes them. */
+const source: UpgradeOptions = { ...names };
+/** CLI flags for them. */
+const flags = [...(names.tablePrefix ? ["--prefix", names.tablePrefix] : []), ...(names.schema ? ["--schema", names.schema] : [])];
+/** A table as upstream names it in SQL, and its name in the catalog (also in the archive). */
+const ref = (table: string) => upstreamSql(names, table);
+const stored = (table: string) => upstreamName(names, table);
+const qualified = (table: string) => (names.schema ? `${names.schema}.${stored(table)}` : stored(table));
+const extraSchemas = names.schema ? [names.schema] : [];
+
 /** The mapping a real app would supply: the email match for Carol, the external id of Dave. */
 function mapping(f: PgFixture): UpgradeOptions {
-  return { mapByEmail: true, resolveUserId: (id) => (id === f.ids.d ? f.d : undefined) };
+  return { ...source, mapByEmail: true, resolveUserId: (id) => (id === f.ids.d ? f.d : undefined) };
 }
 
 /** Rows as they are, as jsonb text, keyed by a column: for "kept unchanged in the archive" checks. */
@@ -46,22 +69,17 @@ function withoutArchiveColumns(rows: unknown[]): unknown[] {
 
 const byId = <T extends { id: string }>(list: T[]) => [...list].sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
 
-describe.skipIf(embedded)("upgrade of a database written by @voltagent/postgres 2.1.2", { timeout: 90_000 }, () => {
+describe.skipIf(embedded)(`upgrade of a database written by @voltagent/postgres 2.1.2 (${variant})`, { timeout: 90_000 }, () => {
   it(title("--check reports rows, every unmapped id with its rows per table, legacy messages and ownership conflicts; it changes nothing"), async () => {
     const db = await database();
-    const f = await buildPostgresFixture(db);
+    const f = await buildPostgresFixture(db, { names });
     const catalog = await catalogSnapshot(db);
-    const data = await dataDigest(db);
+    const data = await dataDigest(db, extraSchemas);
 
-    const report = await checkUpgrade(db.target);
+    const report = await checkUpgrade(db.target, source);
     expect(report.state).toBe("needs-policy");
-    expect(report.tables.sort()).toEqual([
-      "voltagent_memory_conversations",
-      "voltagent_memory_messages",
-      "voltagent_memory_steps",
-      "voltagent_memory_users",
-      "voltagent_memory_workflow_states",
-    ]);
+    expect(report.source).toEqual({ tablePrefix: names.tablePrefix ?? "voltagent_memory", schema: names.schema ?? "public" });
+    expect(report.tables.sort()).toEqual(["conversations", "messages", "steps", "users", "workflow_states"].map(qualified).sort());
     expect(report.rowCounts).toEqual({ conversations: 8, messages: 18, steps: 7, workflowStates: 4, users: 5 });
     // The 2.1.2 adapter adds the newer workflow columns itself; the pre-2.0 messages keep content/type.
     expect(report.workflowStates).toEqual({ rows: 4, missingColumns: [] });
@@ -102,35 +120,39 @@ describe.skipIf(embedded)("upgrade of a database written by @voltagent/postgres 
     expect((await checkUpgrade(db.target, { ...mapping(f), unmapped: "skip-to-archive" })).state).toBe("ready");
 
     expect(await catalogSnapshot(db)).toEqual(catalog);
-    expect(await dataDigest(db)).toEqual(data);
+    expect(await dataDigest(db, extraSchemas)).toEqual(data);
   });
 
   it(title("--apply without a policy stops with UPGRADE_BLOCKED: catalog and every row unchanged"), async () => {
     const db = await database();
-    const f = await buildPostgresFixture(db);
+    const f = await buildPostgresFixture(db, { names });
     const catalog = await catalogSnapshot(db);
-    const data = await dataDigest(db);
-    for (const options of [{}, mapping(f), { ...mapping(f), unmapped: "refuse" as const }]) {
+    const data = await dataDigest(db, extraSchemas);
+    for (const options of [source, mapping(f), { ...mapping(f), unmapped: "refuse" as const }]) {
       const error = await applyUpgrade(db.target, options).catch((e: unknown) => e);
       expect(error).toMatchObject({ code: "UPGRADE_BLOCKED", details: { report: { state: "needs-policy" } } });
       expect((error as Error).message).toMatch(/nothing was changed/);
       expect(await catalogSnapshot(db)).toEqual(catalog);
-      expect(await dataDigest(db)).toEqual(data);
+      expect(await dataDigest(db, extraSchemas)).toEqual(data);
     }
-    // migrate() refuses to touch it too.
-    await expect(migrate(db.target)).rejects.toMatchObject({ code: "UPSTREAM_SCHEMA_DETECTED" });
-    expect(await dataDigest(db)).toEqual(data);
+    // migrate() refuses to touch it too, and names the options that find the tables.
+    const refused = await migrate(db.target).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ code: "UPSTREAM_SCHEMA_DETECTED" });
+    expect((refused as { hint: string }).hint).toBe(
+      `npx voltagent-supabase-auth-memory upgrade --check${names.tablePrefix ? ` --prefix ${stored("x").slice(0, -2)}` : ""}${names.schema ? ` --schema '${names.schema}'` : ""} --database-url <postgres url>`,
+    );
+    expect(await dataDigest(db, extraSchemas)).toEqual(data);
   });
 
   it(title("--apply with the mapping and skip-to-archive: everything reads back field by field, the rest is archived unchanged"), async () => {
     const db = await database();
-    const f = await buildPostgresFixture(db);
+    const f = await buildPostgresFixture(db, { names });
     const before = {
-      conversations: await rawRows(db, "voltagent_memory_conversations", "id in ('g-1', 'f-1')"),
-      messages: await rawRows(db, "voltagent_memory_messages", "conversation_id in ('g-1', 'f-1') or message_id = 'a2-by-b'"),
-      steps: await rawRows(db, "voltagent_memory_steps", "conversation_id = 'g-1' or id = 's-a2-by-b'"),
-      workflows: await rawRows(db, "voltagent_memory_workflow_states", "id = 'wf-ghost'"),
-      users: await rawRows(db, "voltagent_memory_users"),
+      conversations: await rawRows(db, ref("conversations"), "id in ('g-1', 'f-1')"),
+      messages: await rawRows(db, ref("messages"), "conversation_id in ('g-1', 'f-1') or message_id = 'a2-by-b'"),
+      steps: await rawRows(db, ref("steps"), "conversation_id = 'g-1' or id = 's-a2-by-b'"),
+      workflows: await rawRows(db, ref("workflow_states"), "id = 'wf-ghost'"),
+      users: await rawRows(db, ref("users")),
     };
 
     const result = await applyUpgrade(db.target, { ...mapping(f), unmapped: "skip-to-archive" });
@@ -219,37 +241,44 @@ describe.skipIf(embedded)("upgrade of a database written by @voltagent/postgres 
     }
 
     // What could not be converted is in the archive, every column as upstream stored it.
+    // The archive keeps upstream's table names.
     const archive = "voltagent_memory_archive";
-    expect(withoutArchiveColumns(await rawRows(db, `${archive}.voltagent_memory_conversations`))).toEqual(before.conversations);
-    expect(withoutArchiveColumns(await rawRows(db, `${archive}.voltagent_memory_messages`))).toEqual(before.messages);
-    expect(withoutArchiveColumns(await rawRows(db, `${archive}.voltagent_memory_steps`))).toEqual(before.steps);
-    expect(withoutArchiveColumns(await rawRows(db, `${archive}.voltagent_memory_workflow_states`))).toEqual(before.workflows);
+    const archived = (table: string) => `${archive}."${stored(table)}"`;
+    expect(withoutArchiveColumns(await rawRows(db, archived("conversations")))).toEqual(before.conversations);
+    expect(withoutArchiveColumns(await rawRows(db, archived("messages")))).toEqual(before.messages);
+    expect(withoutArchiveColumns(await rawRows(db, archived("steps")))).toEqual(before.steps);
+    expect(withoutArchiveColumns(await rawRows(db, archived("workflow_states")))).toEqual(before.workflows);
     expect(
-      (await rawRows(db, `${archive}.voltagent_memory_users`)).map((r) => {
+      (await rawRows(db, archived("users"))).map((r) => {
         const { mapped_user_id: _m, upgrade_disposition: _d, archived_at: _a, ...rest } = r as Record<string, unknown>;
         return rest;
       }),
     ).toEqual(before.users);
     expect(
-      await db.query(`select message_id, archive_reason from ${archive}.voltagent_memory_messages where message_id = 'a2-by-b'`),
+      await db.query(`select message_id, archive_reason from ${archived("messages")} where message_id = 'a2-by-b'`),
     ).toEqual([{ message_id: "a2-by-b", archive_reason: "not-conversation-owner" }]);
     expect(
-      await db.query(`select message_id, content, type from ${archive}.voltagent_memory_messages_dropped_columns order by message_id`),
+      await db.query(`select message_id, content, type from ${archived("messages_dropped_columns")} order by message_id`),
     ).toEqual(f.legacy.map(({ id, content, type }) => ({ message_id: id, content, type })));
 
     // The schema is exactly a freshly migrated one, and the ledger says so.
+    // (The upstream schema is left in place, empty: it may hold other things.)
     const fresh = await database(true);
-    expect(await catalogSnapshot(db, [archive])).toEqual(await catalogSnapshot(fresh));
+    expect(await catalogSnapshot(db, [archive, ...extraSchemas])).toEqual(await catalogSnapshot(fresh));
+    if (names.schema) {
+      expect(await db.query("select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = $1", [names.schema])).toEqual([]);
+    }
     expect(await migrationStatus(db.target)).toMatchObject({ state: "up-to-date", problems: [] });
     expect(await migrate(db.target)).toMatchObject({ applied: [] });
   });
 
   it(title("when every id maps and nobody wrote into another's conversation, no policy is needed and nothing is kept aside"), async () => {
     const db = await database();
-    const f = await buildPostgresFixture(db, { conflicts: false });
+    const f = await buildPostgresFixture(db, { conflicts: false, names });
     const ghost = await db.createUser();
     const revived = await db.createUser();
     const options: UpgradeOptions = {
+      ...source,
       mapByEmail: true,
       userIdMap: { [f.ids.ghost]: ghost },
       // The resolver is asked before an id is taken as it is: it can also move a UUID.
@@ -273,19 +302,19 @@ describe.skipIf(embedded)("upgrade of a database written by @voltagent/postgres 
     const tables = await db.query<{ relname: string }>(
       "select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = 'voltagent_memory_archive' and c.relkind = 'r' order by 1",
     );
-    expect(tables.map((t) => t.relname)).toEqual(["upgrade_user_map", "voltagent_memory_messages_dropped_columns", "voltagent_memory_users"]);
+    expect(tables.map((t) => t.relname)).toEqual(["upgrade_user_map", stored("messages_dropped_columns"), stored("users")].sort());
   });
 
   it(title("the CLI: upgrade --check --json, --map <file> and --map-by-email, the refusal, then --apply --unmapped=skip-to-archive"), async () => {
     const db = await database();
-    const f = await buildPostgresFixture(db);
+    const f = await buildPostgresFixture(db, { names });
     const dir = await mkdtemp(join(tmpdir(), "vsam-upgrade-"));
     cleanup(() => rm(dir, { recursive: true, force: true }));
     const mapFile = join(dir, "map.json");
     await writeFile(mapFile, JSON.stringify({ [f.ids.d]: f.d.toUpperCase() }));
     const url = db.url as string;
 
-    const check = await cli(["upgrade", "--check", "--json", "--database-url", url, "--map", mapFile, "--map-by-email"]);
+    const check = await cli(["upgrade", "--check", "--json", "--database-url", url, "--map", mapFile, "--map-by-email", ...flags]);
     expect(check.code).toBe(1); // rows need a policy
     const report = JSON.parse(check.out.join("\n"));
     expect(report.state).toBe("needs-policy");
@@ -293,19 +322,19 @@ describe.skipIf(embedded)("upgrade of a database written by @voltagent/postgres 
       [[f.ids.c, f.c, "email"], [f.ids.d, f.d, "map"]].sort(),
     );
 
-    const human = await cli(["upgrade", "--check", "--database-url", url]);
+    const human = await cli(["upgrade", "--check", "--database-url", url, ...flags]);
     expect(human.code).toBe(1);
     expect(human.out.join("\n")).toMatch(/Unmapped \(not a UUID, or no auth\.users row\):/);
     expect(human.out.join("\n")).toContain(`"${f.ids.ghost}" (not-a-uuid): conversations 1, messages 1, steps 1, workflow_states 1, users 1`);
     expect(human.out.join("\n")).toMatch(/Legacy messages \(parts NULL\): 5/);
 
-    const data = await dataDigest(db);
-    const refused = await cli(["upgrade", "--apply", "--database-url", url, "--map", mapFile, "--map-by-email"]);
+    const data = await dataDigest(db, extraSchemas);
+    const refused = await cli(["upgrade", "--apply", "--database-url", url, "--map", mapFile, "--map-by-email", ...flags]);
     expect(refused.code).toBe(1);
     expect(refused.err).toHaveLength(1);
     expect(refused.err[0]).toMatch(/\[UPGRADE_BLOCKED\]$/);
     expect(refused.err[0]).toMatch(/--unmapped=skip-to-archive/);
-    expect(await dataDigest(db)).toEqual(data);
+    expect(await dataDigest(db, extraSchemas)).toEqual(data);
 
     const migrateRefused = await cli(["migrate", "--database-url", url]);
     expect(migrateRefused.code).toBe(1);
@@ -314,7 +343,7 @@ describe.skipIf(embedded)("upgrade of a database written by @voltagent/postgres 
     expect(status.code).toBe(1);
     expect(status.err[0]).toMatch(/\[UPSTREAM_SCHEMA_DETECTED\]$/);
 
-    const applied = await cli(["upgrade", "--apply", "--database-url", url, "--map", mapFile, "--map-by-email", "--unmapped=skip-to-archive"]);
+    const applied = await cli(["upgrade", "--apply", "--database-url", url, "--map", mapFile, "--map-by-email", "--unmapped=skip-to-archive", ...flags]);
     expect(applied.err).toEqual([]);
     expect(applied.code).toBe(0);
     expect(applied.out[0]).toBe("Converted: 6 conversations, 15 messages, 5 steps, 3 workflow states, 4 user working memories.");
@@ -322,7 +351,8 @@ describe.skipIf(embedded)("upgrade of a database written by @voltagent/postgres 
 
     expect((await cli(["migrate", "--database-url", url])).out.at(-1)).toMatch(/^Already up to date/);
     expect((await cli(["status", "--database-url", url])).code).toBe(0);
-    const again = await cli(["upgrade", "--apply", "--database-url", url]);
+    const again = await cli(["upgrade", "--apply", "--database-url", url, ...flags]);
     expect(again).toMatchObject({ code: 0, out: ["The database already has this library's schema: nothing to upgrade."] });
   });
 });
+}

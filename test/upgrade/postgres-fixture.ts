@@ -47,9 +47,31 @@ export interface PgFixture {
   unmappable: { conversations: string[]; workflows: string[]; users: string[] };
 }
 
+/**
+ * Where upstream keeps its tables: PostgreSQLMemoryAdapter's `tablePrefix` and `schema` options.
+ * `sql(table)` names a table exactly as @voltagent/postgres 2.1.2 writes it (getTableName in its
+ * dist): `${tablePrefix}_x` unquoted (Postgres folds it to lower case) without a schema,
+ * `"${schema}"."${tablePrefix}_x"` quoted with one.
+ */
+export interface UpstreamNames {
+  tablePrefix?: string;
+  schema?: string;
+}
+
+export function upstreamSql(names: UpstreamNames, table: string): string {
+  const name = `${names.tablePrefix ?? "voltagent_memory"}_${table}`;
+  return names.schema ? `"${names.schema}"."${name}"` : name;
+}
+
+/** The table's name in the catalog (what Postgres stored). */
+export function upstreamName(names: UpstreamNames, table: string): string {
+  const name = `${names.tablePrefix ?? "voltagent_memory"}_${table}`;
+  return names.schema ? name : name.toLowerCase();
+}
+
 /** The pre-2.0 tables (VoltAgent/voltagent 730232e, packages/postgres/src/index.ts). */
-const PRE_2_0_DDL = `
-CREATE TABLE IF NOT EXISTS voltagent_memory_conversations (
+const PRE_2_0_DDL = (n: UpstreamNames) => `${n.schema ? `CREATE SCHEMA IF NOT EXISTS "${n.schema}";` : ""}
+CREATE TABLE IF NOT EXISTS ${upstreamSql(n, "conversations")} (
   id TEXT PRIMARY KEY,
   resource_id TEXT NOT NULL,
   user_id TEXT NOT NULL,
@@ -58,8 +80,8 @@ CREATE TABLE IF NOT EXISTS voltagent_memory_conversations (
   created_at TIMESTAMPTZ NOT NULL DEFAULT timezone('utc'::text, now()),
   updated_at TIMESTAMPTZ NOT NULL DEFAULT timezone('utc'::text, now())
 );
-CREATE TABLE IF NOT EXISTS voltagent_memory_messages (
-  conversation_id TEXT NOT NULL REFERENCES voltagent_memory_conversations(id) ON DELETE CASCADE,
+CREATE TABLE IF NOT EXISTS ${upstreamSql(n, "messages")} (
+  conversation_id TEXT NOT NULL REFERENCES ${upstreamSql(n, "conversations")}(id) ON DELETE CASCADE,
   message_id TEXT NOT NULL,
   role TEXT NOT NULL,
   content TEXT NOT NULL,
@@ -70,8 +92,12 @@ CREATE TABLE IF NOT EXISTS voltagent_memory_messages (
 
 const text = (t: string) => ({ type: "text" as const, text: t });
 
-export async function buildPostgresFixture(db: TestDatabase, options: { conflicts?: boolean } = {}): Promise<PgFixture> {
+export async function buildPostgresFixture(
+  db: TestDatabase,
+  options: { conflicts?: boolean; names?: UpstreamNames } = {},
+): Promise<PgFixture> {
   const conflicts = options.conflicts ?? true;
+  const names = options.names ?? {};
   const tag = Math.random().toString(36).slice(2, 8);
   const cEmail = `carol.${tag}@example.test`;
   const a = await db.createUser();
@@ -83,9 +109,9 @@ export async function buildPostgresFixture(db: TestDatabase, options: { conflict
     ({ [ids.a]: a, [ids.b]: b, [ids.c]: c, [ids.d]: d } as Record<string, string | undefined>)[oldId];
 
   // A pre-2.0 install with messages in the old format.
-  await exec(db, PRE_2_0_DDL);
+  await exec(db, PRE_2_0_DDL(names));
   await db.query(
-    "insert into voltagent_memory_conversations (id, resource_id, user_id, title, metadata, created_at, updated_at) values ('legacy-1', 'old-agent', $1, null, null, now() - interval '1 day', now() - interval '1 day')",
+    `insert into ${upstreamSql(names, "conversations")} (id, resource_id, user_id, title, metadata, created_at, updated_at) values ('legacy-1', 'old-agent', $1, null, null, now() - interval '1 day', now() - interval '1 day')`,
     [ids.a],
   );
   const legacy = [
@@ -104,13 +130,13 @@ export async function buildPostgresFixture(db: TestDatabase, options: { conflict
   ];
   for (const [i, m] of legacy.entries()) {
     await db.query(
-      `insert into voltagent_memory_messages (conversation_id, message_id, role, content, type, created_at)
+      `insert into ${upstreamSql(names, "messages")} (conversation_id, message_id, role, content, type, created_at)
        values ('legacy-1', $1, $2, $3, $4, now() - interval '1 day' + $5 * interval '1 second')`,
       [m.id, m.role, m.content, m.type, i],
     );
   }
 
-  const pg = new PostgreSQLMemoryAdapter({ connection: db.url as string, maxConnections: 4 });
+  const pg = new PostgreSQLMemoryAdapter({ connection: db.url as string, maxConnections: 4, ...names });
   try {
     await pg.getConversation("legacy-1"); // waits for its initialisation (ALTERs, 'default' user ids rewritten)
 

@@ -15,6 +15,11 @@ import { applyUpgrade, checkUpgrade } from "../../src/upgrade/apply.js";
 import { type TestDatabase } from "../support/test-database.js";
 import { adapterOn, catalogSnapshot, dataDigest, exec, supabasePrintedDdl, databasesPerTest } from "./support.js";
 
+/** An upstream table's name under the package's `tableName` option (default "voltagent_memory"). */
+function tableOf(tableName: string | undefined, table: string): string {
+  return `${tableName ?? "voltagent_memory"}_${table}`;
+}
+
 const { database, cleanup } = databasesPerTest();
 
 const ESC = "\uE000";
@@ -31,11 +36,12 @@ interface Written {
 }
 
 /** Creates the tables from the printed DDL and writes rows the way SupabaseMemoryAdapter 2.1.2 writes them. */
-async function buildSupabaseLayout(db: TestDatabase): Promise<Written> {
-  await exec(db, await supabasePrintedDdl());
+async function buildSupabaseLayout(db: TestDatabase, tableName?: string): Promise<Written> {
+  const T = (table: string) => tableOf(tableName, table);
+  await exec(db, await supabasePrintedDdl(tableName));
   // A database that went through the package's "MIGRATION SQL FROM OLD SYSTEM TO V2" still has the old
   // message columns, nullable.
-  await exec(db, "alter table voltagent_memory_messages add column content text, add column type text");
+  await exec(db, `alter table ${T("messages")} add column content text, add column type text`);
 
   const gEmail = `Gina.${Date.now()}@Example.test`;
   const a = await db.createUser();
@@ -100,7 +106,7 @@ async function buildSupabaseLayout(db: TestDatabase): Promise<Written> {
 
   for (const c of w.conversations) {
     await db.query(
-      `insert into voltagent_memory_conversations (id, resource_id, user_id, title, metadata, created_at, updated_at)
+      `insert into ${T("conversations")} (id, resource_id, user_id, title, metadata, created_at, updated_at)
        values ($1, $2, $3, $4, $5::jsonb, $6, $7)`,
       [c.id, c.resourceId, c.userId, c.title, JSON.stringify(c.metadata), c.createdAt, c.updatedAt],
     );
@@ -108,7 +114,7 @@ async function buildSupabaseLayout(db: TestDatabase): Promise<Written> {
   // One message at a time, created_at from the database default (as the package's upsert leaves it).
   for (const m of w.messages) {
     await db.query(
-      `insert into voltagent_memory_messages (conversation_id, message_id, user_id, role, parts, metadata, format_version, content, type)
+      `insert into ${T("messages")} (conversation_id, message_id, user_id, role, parts, metadata, format_version, content, type)
        values ($1, $2, $3, $4, $5::jsonb, $6::jsonb, 2, $7, $8)`,
       [m.conversationId, m.id, m.userId, m.role, m.parts ? JSON.stringify(m.parts) : null, m.metadata ? JSON.stringify(m.metadata) : null, m.content ?? null, m.type ?? null],
     );
@@ -116,7 +122,7 @@ async function buildSupabaseLayout(db: TestDatabase): Promise<Written> {
   }
   for (const s of w.steps) {
     await db.query(
-      `insert into voltagent_memory_steps (id, conversation_id, user_id, agent_id, agent_name, operation_id, step_index, type, role,
+      `insert into ${T("steps")} (id, conversation_id, user_id, agent_id, agent_name, operation_id, step_index, type, role,
          content, arguments, result, usage, sub_agent_id, sub_agent_name, created_at)
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12::jsonb, $13::jsonb, $14, $15, $16)`,
       [
@@ -128,14 +134,14 @@ async function buildSupabaseLayout(db: TestDatabase): Promise<Written> {
   }
   for (const [id, content] of Object.entries(w.userWorkingMemory)) {
     await db.query(
-      "insert into voltagent_memory_users (id, metadata, created_at, updated_at) values ($1, $2::jsonb, $3, $3)",
+      `insert into ${T("users")} (id, metadata, created_at, updated_at) values ($1, $2::jsonb, $3, $3)`,
       [id, JSON.stringify({ workingMemory: content }), iso(30)],
     );
   }
   for (const wf of w.workflows) {
     const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
     await db.query(
-      `insert into voltagent_memory_workflow_states (id, workflow_id, workflow_name, status, suspension, events, output, cancellation,
+      `insert into ${T("workflow_states")} (id, workflow_id, workflow_name, status, suspension, events, output, cancellation,
          user_id, conversation_id, metadata, created_at, updated_at)
        values ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7::jsonb, $8::jsonb, $9, $10, $11::jsonb, $12, $13)`,
       [
@@ -147,14 +153,20 @@ async function buildSupabaseLayout(db: TestDatabase): Promise<Written> {
   return w;
 }
 
-describe("upgrade from the @voltagent/supabase 2.1.2 layout", { timeout: 90_000 }, () => {
+/** The same tests for the default names and for the package's `tableName` option (the tables' prefix). */
+for (const tableName of [undefined, "acme_memory"]) {
+const T = (table: string) => tableOf(tableName, table);
+/** The upgrade's options for where the tables are. */
+const source = tableName ? { tablePrefix: tableName } : {};
+
+describe(`upgrade from the @voltagent/supabase 2.1.2 layout (${tableName ? `tableName "${tableName}"` : "default names"})`, { timeout: 90_000 }, () => {
   it("--check reports the layout, the ids, the legacy rows and the missing workflow columns, and changes nothing", async () => {
     const db = await database(false);
-    const w = await buildSupabaseLayout(db);
+    const w = await buildSupabaseLayout(db, tableName);
     const catalog = await catalogSnapshot(db);
     const data = await dataDigest(db);
 
-    const report = await checkUpgrade(db.target);
+    const report = await checkUpgrade(db.target, source);
     expect(report.state).toBe("needs-policy");
     expect(report.rowCounts).toEqual({ conversations: 3, messages: 7, steps: 3, workflowStates: 2, users: 3 });
     expect(report.workflowStates).toEqual({ rows: 2, missingColumns: ["input", "context", "workflow_state"] });
@@ -178,7 +190,7 @@ describe("upgrade from the @voltagent/supabase 2.1.2 layout", { timeout: 90_000 
     expect(report.summary).toMatch(/skip-to-archive/);
 
     // With the email mapping, only u-gone is left.
-    const mapped = await checkUpgrade(db.target, { mapByEmail: true });
+    const mapped = await checkUpgrade(db.target, { ...source, mapByEmail: true });
     expect(mapped.users.mapped.map((u) => [u.id, u.mappedTo, u.via])).toEqual([[w.gEmail, w.g, "email"]]);
     expect(mapped.users.unmapped.map((u) => u.id)).toEqual(["u-gone"]);
     expect(mapped.keptAsideRows).toBe(3);
@@ -190,14 +202,14 @@ describe("upgrade from the @voltagent/supabase 2.1.2 layout", { timeout: 90_000 
 
   it("--apply keeps every row: what the package wrote reads back the same through SupabaseAuthMemoryAdapter", async () => {
     const db = await database(false);
-    const w = await buildSupabaseLayout(db);
+    const w = await buildSupabaseLayout(db, tableName);
     const stamps = new Map(
-      (await db.query<{ message_id: string; created_at: Date }>("select message_id, created_at from voltagent_memory_messages")).map((r) => [
+      (await db.query<{ message_id: string; created_at: Date }>(`select message_id, created_at from ${T("messages")}`)).map((r) => [
         r.message_id,
         new Date(r.created_at).getTime(),
       ]),
     );
-    const result = await applyUpgrade(db.target, { mapByEmail: true, unmapped: "skip-to-archive" });
+    const result = await applyUpgrade(db.target, { ...source, mapByEmail: true, unmapped: "skip-to-archive" });
     expect(result.upgraded).toBe(true);
     expect(result.converted).toEqual({ conversations: 2, messages: 6, steps: 3, workflowStates: 2, userWorkingMemory: 2 });
     expect(result.archived).toEqual({ conversations: 1, messages: 1, steps: 0, workflowStates: 0, users: 1 });
@@ -259,15 +271,15 @@ describe("upgrade from the @voltagent/supabase 2.1.2 layout", { timeout: 90_000 
     await adapter.close();
 
     // Kept aside, unchanged, in the archive; the old message columns and the users table too.
-    expect(await db.query("select id, user_id, title, archive_reason from voltagent_memory_archive.voltagent_memory_conversations")).toEqual([
+    expect(await db.query(`select id, user_id, title, archive_reason from voltagent_memory_archive.${T("conversations")}`)).toEqual([
       { id: "sb-3", user_id: "u-gone", title: "Unmapped", archive_reason: "unmapped-user" },
     ]);
     expect(
-      await db.query("select conversation_id, message_id, user_id, archive_reason from voltagent_memory_archive.voltagent_memory_messages"),
+      await db.query(`select conversation_id, message_id, user_id, archive_reason from voltagent_memory_archive.${T("messages")}`),
     ).toEqual([{ conversation_id: "sb-3", message_id: "u1", user_id: "u-gone", archive_reason: "conversation-not-kept" }]);
     expect(
       await db.query(
-        "select conversation_id, message_id, content, type from voltagent_memory_archive.voltagent_memory_messages_dropped_columns order by message_id",
+        `select conversation_id, message_id, content, type from voltagent_memory_archive.${T("messages")}_dropped_columns order by message_id`,
       ),
     ).toEqual([
       { conversation_id: "sb-1", message_id: "m4", content: "old plain text", type: "text" },
@@ -275,7 +287,7 @@ describe("upgrade from the @voltagent/supabase 2.1.2 layout", { timeout: 90_000 
     ]);
     const byKey = <T extends Record<string, unknown>>(rows: T[], key: keyof T) => rows.sort((x, y) => (String(x[key]) < String(y[key]) ? -1 : 1));
     expect(
-      byKey(await db.query("select id, upgrade_disposition from voltagent_memory_archive.voltagent_memory_users"), "id"),
+      byKey(await db.query(`select id, upgrade_disposition from voltagent_memory_archive.${T("users")}`), "id"),
     ).toEqual(
       [
         { id: w.a, upgrade_disposition: "working-memory-moved" },
@@ -296,24 +308,24 @@ describe("upgrade from the @voltagent/supabase 2.1.2 layout", { timeout: 90_000 
 
   it("ends with exactly the schema migrate() creates, and migrate()/migrationStatus() say up to date", async () => {
     const db = await database(false);
-    await buildSupabaseLayout(db);
-    await applyUpgrade(db.target, { mapByEmail: true, unmapped: "skip-to-archive" });
+    await buildSupabaseLayout(db, tableName);
+    await applyUpgrade(db.target, { ...source, mapByEmail: true, unmapped: "skip-to-archive" });
     const fresh = await database(true);
     expect(await catalogSnapshot(db, ["voltagent_memory_archive"])).toEqual(await catalogSnapshot(fresh));
 
     expect(await migrationStatus(db.target)).toMatchObject({ state: "up-to-date", problems: [] });
     expect((await migrate(db.target)).applied).toEqual([]);
     // Nothing left to upgrade.
-    expect((await checkUpgrade(db.target)).state).toBe("already-upgraded");
-    expect((await applyUpgrade(db.target)).upgraded).toBe(false);
+    expect((await checkUpgrade(db.target, source)).state).toBe("already-upgraded");
+    expect((await applyUpgrade(db.target, source)).upgraded).toBe(false);
   });
 
   it("the archive is out of the API roles' reach", async () => {
     const db = await database(false);
-    const w = await buildSupabaseLayout(db);
-    await applyUpgrade(db.target, { mapByEmail: true, unmapped: "skip-to-archive" });
+    const w = await buildSupabaseLayout(db, tableName);
+    await applyUpgrade(db.target, { ...source, mapByEmail: true, unmapped: "skip-to-archive" });
     for (const role of ["anon", "authenticated", "service_role"] as const) {
-      for (const table of ["voltagent_memory_users", "voltagent_memory_conversations", "upgrade_user_map"]) {
+      for (const table of [T("users"), T("conversations"), "upgrade_user_map"]) {
         await expect(
           db.asRole(role, role === "authenticated" ? w.a : null, (tx) => tx.query(`select * from voltagent_memory_archive.${table}`)),
         ).rejects.toMatchObject({ code: "42501" });
@@ -329,10 +341,10 @@ describe("upgrade from the @voltagent/supabase 2.1.2 layout", { timeout: 90_000 
 
   it("without a policy, --apply stops with UPGRADE_BLOCKED and changes nothing", async () => {
     const db = await database(false);
-    await buildSupabaseLayout(db);
+    await buildSupabaseLayout(db, tableName);
     const catalog = await catalogSnapshot(db);
     const data = await dataDigest(db);
-    const error = await applyUpgrade(db.target, { mapByEmail: true }).catch((e: unknown) => e);
+    const error = await applyUpgrade(db.target, { ...source, mapByEmail: true }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: "UPGRADE_BLOCKED", name: "UpgradeBlockedError" });
     expect((error as Error).message).toMatch(/3 upstream row\(s\) cannot be converted/);
     expect((error as Error).message).toMatch(/--unmapped=skip-to-archive/);
@@ -343,15 +355,15 @@ describe("upgrade from the @voltagent/supabase 2.1.2 layout", { timeout: 90_000 
 
   it("an object that depends on the tables blocks the upgrade, which then changes nothing", async () => {
     const db = await database(false);
-    await buildSupabaseLayout(db);
-    await exec(db, "create view public.my_recent_messages as select conversation_id, message_id from voltagent_memory_messages");
-    const report = await checkUpgrade(db.target, { mapByEmail: true, unmapped: "skip-to-archive" });
+    await buildSupabaseLayout(db, tableName);
+    await exec(db, `create view public.my_recent_messages as select conversation_id, message_id from ${T("messages")}`);
+    const report = await checkUpgrade(db.target, { ...source, mapByEmail: true, unmapped: "skip-to-archive" });
     expect(report.state).toBe("blocked");
     expect(report.blockers.map((b) => b.code)).toEqual(["dependent-object"]);
     expect(report.blockers[0]!.message).toMatch(/my_recent_messages/);
     const catalog = await catalogSnapshot(db);
     const data = await dataDigest(db);
-    await expect(applyUpgrade(db.target, { mapByEmail: true, unmapped: "skip-to-archive" })).rejects.toMatchObject({
+    await expect(applyUpgrade(db.target, { ...source, mapByEmail: true, unmapped: "skip-to-archive" })).rejects.toMatchObject({
       code: "UPGRADE_BLOCKED",
       message: expect.stringMatching(/my_recent_messages/),
     });
@@ -359,3 +371,4 @@ describe("upgrade from the @voltagent/supabase 2.1.2 layout", { timeout: 90_000 
     expect(await dataDigest(db)).toEqual(data);
   });
 });
+}

@@ -15,9 +15,10 @@ export function adapterOn(db: TestDatabase): SupabaseAuthMemoryAdapter {
 /**
  * The CREATE SQL that @voltagent/supabase 2.1.2 prints when it finds no tables ("Please run the
  * following SQL in your Supabase SQL Editor"), captured from the real package: its adapter is given a
- * client whose probes fail, as on a fresh Supabase project, and console.log is recorded.
+ * client whose probes fail, as on a fresh Supabase project, and console.log is recorded. `tableName` is
+ * the package's option for the tables' prefix (`${tableName}_conversations`, ...).
  */
-export async function supabasePrintedDdl(): Promise<string> {
+export async function supabasePrintedDdl(tableName?: string): Promise<string> {
   const { SupabaseMemoryAdapter } = await import("@voltagent/supabase");
   const printed: string[] = [];
   const original = console.log;
@@ -26,7 +27,7 @@ export async function supabasePrintedDdl(): Promise<string> {
     const missing = { limit: async () => ({ data: null, error: { message: 'relation "x" does not exist', code: "42P01" } }) };
     const client = { from: () => ({ select: () => missing }) };
     const logger = { debug() {}, info() {}, warn() {}, error() {}, trace() {}, fatal() {}, child: () => logger };
-    new SupabaseMemoryAdapter({ client: client as never, logger: logger as never });
+    new SupabaseMemoryAdapter({ client: client as never, logger: logger as never, ...(tableName ? { tableName } : {}) });
     for (let i = 0; i < 100 && !printed.some((p) => p.includes("END OF SQL")); i++) await new Promise((r) => setTimeout(r, 10));
   } finally {
     console.log = original;
@@ -36,7 +37,7 @@ export async function supabasePrintedDdl(): Promise<string> {
   const end = text.indexOf("========================================\nEND OF SQL");
   if (start < 0 || end < 0) throw new Error(`@voltagent/supabase did not print its CREATE SQL:\n${text.slice(0, 500)}`);
   const sql = text.slice(start, end).split("\n").slice(1).join("\n").trim();
-  if (!/CREATE TABLE IF NOT EXISTS voltagent_memory_workflow_states/.test(sql)) throw new Error("unexpected printed DDL");
+  if (!sql.includes(`CREATE TABLE IF NOT EXISTS ${tableName ?? "voltagent_memory"}_workflow_states`)) throw new Error("unexpected printed DDL");
   return sql;
 }
 
@@ -110,11 +111,15 @@ export async function catalogSnapshot(db: Probe, exclude: string[] = []): Promis
   };
 }
 
-/** Every row of every table in public and in the ledger's schema, as text: "nothing changed" is this staying equal. */
-export async function dataDigest(db: Probe): Promise<Record<string, { rows: number; md5: string | null }>> {
+/**
+ * Every row of every table in public, the ledger's and the archive's schema (and `schemas`, where
+ * upstream tables may live), as text: "nothing changed" is this staying equal.
+ */
+export async function dataDigest(db: Probe, schemas: string[] = []): Promise<Record<string, { rows: number; md5: string | null }>> {
   const tables = await db.query<{ name: string }>(
     `select format('%I.%I', n.nspname, c.relname) as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
-      where n.nspname in ('public', 'voltagent_memory', 'voltagent_memory_archive') and c.relkind = 'r' order by 1`,
+      where n.nspname = any ($1::text[]) and c.relkind = 'r' order by 1`,
+    [["public", "voltagent_memory", "voltagent_memory_archive", ...schemas]],
   );
   const out: Record<string, { rows: number; md5: string | null }> = {};
   for (const { name } of tables) {

@@ -1,6 +1,7 @@
 /** D9: workflow states. */
-import type { WorkflowStateEntry } from "@voltagent/core";
+import { Memory, type WorkflowStateEntry, andThen, createWorkflow } from "@voltagent/core";
 import { expect } from "vitest";
+import { z } from "zod";
 import { freshId, idsOf, type PointTests, rejectionOf, workflowEntry } from "../context.js";
 
 const HOUR = 3_600_000;
@@ -62,6 +63,52 @@ function fullEntry(workflowId: string, userId: string): WorkflowStateEntry {
     updatedAt: new Date("2024-03-01T01:02:03.456Z"),
   };
 }
+
+/** WorkflowStateEntry types context as entries; core also persists and reads back other shapes. */
+type AnyContext = WorkflowStateEntry["context"];
+function asContext(value: unknown): AnyContext {
+  return value as AnyContext;
+}
+
+/**
+ * Contexts that are not [string | symbol, value] entries. Core persists them unchanged (a plain object
+ * handed to setWorkflowState, what getWorkflowState returned handed back to updateWorkflowState) and its
+ * restart skips what it cannot use (toValidContextMap: only an array; only 2-element entries with a
+ * string or symbol key). Upstream SQL adapters store a symbol key as JSON null.
+ */
+const IRREGULAR_CONTEXTS: ReadonlyArray<readonly [string, unknown]> = [
+  ["a plain object", { role: "admin", nested: { a: [1, 2] } }],
+  ["an empty object", {}],
+  ["an empty list", []],
+  ["entries with null, number and object keys", [["role", "admin"], [null, "from a symbol"], [7, "seven"], [{ k: 1 }, "object"]]],
+  ["entries of the wrong length and non-entries", [["only-key"], ["k", 1, "extra"], "bare string", 42, null, { k: "v" }]],
+  ["null", null],
+];
+
+/** Core's restart checkpoint metadata key (VOLTAGENT_RESTART_CHECKPOINT_KEY in @voltagent/core 2.x, not exported). */
+const RESTART_CHECKPOINT_KEY = "__voltagent_restart_checkpoint";
+
+/** A one-step workflow on the adapter that reports what its step sees of the restored context and state. */
+function probeWorkflow(adapter: SuiteContextAdapter) {
+  return createWorkflow(
+    {
+      id: freshId("conformance-restart"),
+      name: "Conformance restart",
+      input: z.any(),
+      result: z.any(),
+      memory: new Memory({ storage: adapter }),
+    },
+    andThen({
+      id: "probe",
+      execute: async ({ data, state, workflowState }) => ({
+        data,
+        context: state.context ? Array.from(state.context.entries()) : null,
+        workflowState,
+      }),
+    }),
+  );
+}
+type SuiteContextAdapter = ConstructorParameters<typeof Memory>[0]["storage"];
 
 function expectDates(entry: WorkflowStateEntry | null | undefined, where: string): void {
   expect(entry, where).toBeTruthy();
@@ -238,6 +285,33 @@ export const workflowTests = {
     },
   },
 
+  "D9.update-undefined-clears": {
+    async run(ctx) {
+      const { adapter } = ctx;
+      const user = await ctx.user();
+      const entry = fullEntry(freshId("workflow"), user);
+      await adapter.setWorkflowState(entry.id, entry);
+      // Core's resume: { status: "running", suspension: undefined, ... } clears the suspension.
+      await adapter.updateWorkflowState(entry.id, {
+        status: "running",
+        suspension: undefined,
+        workflowState: undefined,
+        context: undefined,
+        cancellation: undefined,
+        output: undefined,
+        conversationId: undefined,
+      });
+      const got = await adapter.getWorkflowState(entry.id);
+      for (const field of ["suspension", "workflowState", "context", "cancellation", "output", "conversationId"] as const) {
+        expect(got?.[field], `${field} cleared`).toBeUndefined();
+      }
+      expect(got).toMatchObject({ status: "running", input: entry.input, events: entry.events, metadata: entry.metadata, userId: entry.userId });
+      // A field left out is kept.
+      await adapter.updateWorkflowState(entry.id, { status: "completed" });
+      expect((await adapter.getWorkflowState(entry.id))?.input, "absent keys are kept").toEqual(entry.input);
+    },
+  },
+
   "D9.set-keeps-created-at": {
     async run(ctx) {
       const { adapter } = ctx;
@@ -247,6 +321,144 @@ export const workflowTests = {
       const got = await adapter.getWorkflowState(entry.id);
       expect(got).toMatchObject({ status: "completed", output: { done: true } });
       expect(got?.createdAt.getTime(), "the original createdAt").toBe(at(0).getTime());
+    },
+  },
+
+  "D9.context-entries-roundtrip": {
+    async run(ctx) {
+      const { adapter } = ctx;
+      // What core persists: Array.from(contextMap.entries()), values of every JSON kind.
+      const map = new Map<string | symbol, unknown>([
+        ["tenant", { id: "t-1", tags: ["a", "b"] }],
+        ["count", 3],
+        ["flag", false],
+        ["nothing", null],
+        ["", "empty key"],
+        ["list", [1, "two", { three: 3 }]],
+        [Symbol.for("conformance.registered"), "a registered symbol key"],
+      ]);
+      const entry = workflowEntry({ workflowId: freshId("workflow"), context: Array.from(map.entries()) });
+      await adapter.setWorkflowState(entry.id, entry);
+      const got = await adapter.getWorkflowState(entry.id);
+      expect(got?.context, "setWorkflowState").toEqual(Array.from(map.entries()));
+      expect(new Map(got?.context ?? []), "restores the same Map").toEqual(map);
+
+      const next = new Map<string | symbol, unknown>([["locale", "de-DE"]]);
+      await adapter.updateWorkflowState(entry.id, { context: Array.from(next.entries()) });
+      expect((await adapter.getWorkflowState(entry.id))?.context, "updateWorkflowState replaces it").toEqual([["locale", "de-DE"]]);
+
+      await adapter.updateWorkflowState(entry.id, { context: [] });
+      expect((await adapter.getWorkflowState(entry.id))?.context, "an empty Map's entries").toEqual([]);
+    },
+  },
+
+  "D9.context-any-shape-roundtrip": {
+    async run(ctx) {
+      const { adapter } = ctx;
+      for (const [what, context] of IRREGULAR_CONTEXTS) {
+        const entry = workflowEntry({ workflowId: freshId("workflow"), context: asContext(context) });
+        await adapter.setWorkflowState(entry.id, entry);
+        const stored = await adapter.getWorkflowState(entry.id);
+        expect(stored?.context, `setWorkflowState: ${what}`).toEqual(context);
+
+        // Core's pre-created-state path hands back what getWorkflowState returned.
+        await adapter.updateWorkflowState(entry.id, { status: "running", context: stored?.context });
+        expect((await adapter.getWorkflowState(entry.id))?.context, `updateWorkflowState with it again: ${what}`).toEqual(context);
+
+        const other = workflowEntry({ workflowId: freshId("workflow"), context: [["k", "v"]] });
+        await adapter.setWorkflowState(other.id, other);
+        await adapter.updateWorkflowState(other.id, { context: asContext(context) });
+        expect((await adapter.getWorkflowState(other.id))?.context, `updateWorkflowState: ${what}`).toEqual(context);
+      }
+    },
+  },
+
+  "D9.workflow-state-any-shape-roundtrip": {
+    async run(ctx) {
+      const { adapter } = ctx;
+      // Core persists workflowState as the run's store ({} by default, a record a step replaces with
+      // setWorkflowState(anything)), and hands back the stored value on a pre-created run.
+      const shapes: ReadonlyArray<readonly [string, unknown]> = [
+        ["the default {}", {}],
+        ["a nested record", { plan: "pro", approvals: [{ by: "a", at: "2024-01-01T00:00:00.000Z" }], limits: { n: 1.5 } }],
+        ["an array", [1, { two: 2 }]],
+        ["a string", "draft"],
+        ["a number", 0],
+        ["false", false],
+        ["null", null],
+      ];
+      for (const [what, workflowState] of shapes) {
+        const entry = workflowEntry({ workflowId: freshId("workflow"), workflowState: workflowState as WorkflowStateEntry["workflowState"] });
+        await adapter.setWorkflowState(entry.id, entry);
+        const stored = await adapter.getWorkflowState(entry.id);
+        expect(stored?.workflowState, `setWorkflowState: ${what}`).toEqual(workflowState);
+        await adapter.updateWorkflowState(entry.id, { workflowState: stored?.workflowState });
+        expect((await adapter.getWorkflowState(entry.id))?.workflowState, `updateWorkflowState with it again: ${what}`).toEqual(workflowState);
+      }
+      const entry = workflowEntry({ workflowId: freshId("workflow"), workflowState: { a: 1, b: { c: 2 } } });
+      await adapter.setWorkflowState(entry.id, entry);
+      await adapter.updateWorkflowState(entry.id, { workflowState: { b: { d: 3 } } });
+      expect((await adapter.getWorkflowState(entry.id))?.workflowState, "replaced wholesale, not merged").toEqual({ b: { d: 3 } });
+    },
+  },
+
+  "D9.restart-from-stored-state": {
+    async run(ctx) {
+      const { adapter } = ctx;
+      const restart = async (fields: Partial<WorkflowStateEntry>) => {
+        const workflow = probeWorkflow(adapter as SuiteContextAdapter);
+        const id = freshId("exec");
+        const now = new Date();
+        await adapter.setWorkflowState(id, {
+          id,
+          workflowId: workflow.id,
+          workflowName: workflow.name,
+          status: "running",
+          input: { value: 9 },
+          createdAt: now,
+          updatedAt: now,
+          ...fields,
+        });
+        const result = await workflow.restart(id);
+        expect(result.status, `restarted run ${id}`).toBe("completed");
+        expect((await adapter.getWorkflowState(id))?.status, `stored status of ${id}`).toBe("completed");
+        return result.result as { data: unknown; context: unknown; workflowState: unknown };
+      };
+
+      const fromEntries = await restart({ context: [["role", "admin"], ["tenant", { id: "t-1" }]], workflowState: { plan: "pro" } });
+      expect(fromEntries, "a context of entries is restored as the run's Map").toEqual({
+        data: { value: 9 },
+        context: [["role", "admin"], ["tenant", { id: "t-1" }]],
+        workflowState: { plan: "pro" },
+      });
+
+      const fromObject = await restart({ context: asContext({ role: "admin" }) });
+      expect(fromObject.context, "a plain-object context is ignored, as core's restart does").toEqual([]);
+
+      const fromIrregular = await restart({ context: asContext([["role", "admin"], [null, "x"], ["short"], 42]) });
+      expect(fromIrregular.context, "only the usable entries are restored").toEqual([["role", "admin"]]);
+
+      // From a checkpoint in the metadata, as a crashed run leaves it: the step is resumed with the stored context and state.
+      const checkpointed = await restart({
+        context: [["role", "admin"]],
+        workflowState: { plan: "stored" },
+        metadata: {
+          [RESTART_CHECKPOINT_KEY]: {
+            resumeStepIndex: 0,
+            lastCompletedStepIndex: -1,
+            stepExecutionState: { value: 10 },
+            completedStepsData: [],
+            workflowState: { plan: "checkpoint" },
+            eventSequence: 1,
+            checkpointedAt: new Date(),
+          },
+        },
+      });
+      expect(checkpointed, "a checkpoint in metadata resumes the step").toEqual({
+        data: { value: 10 },
+        context: [["role", "admin"]],
+        workflowState: { plan: "checkpoint" },
+      });
     },
   },
 
