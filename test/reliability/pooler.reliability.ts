@@ -16,6 +16,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { SupabaseAuthMemoryAdapter } from "../../src/index.js";
 import { runConformanceSuite } from "../../src/testing/index.js";
+import { PENDING_SQL } from "../support/pending-sql.js";
 import { createProbe } from "../support/probe.js";
 import { EMBEDDED_SKIP_REASON, openTestDatabase, type TestDatabase } from "../support/test-database.js";
 import { agentTurn, countRows, embedded, figures, textMessage, within, installSlowInsert } from "./support/helpers.js";
@@ -51,6 +52,7 @@ describe.skipIf(skipReason !== undefined)(
         return db;
       };
       runConformanceSuite({
+        ...PENDING_SQL,
         name: `SupabaseAuthMemoryAdapter (pg through PgBouncer, pool_mode = transaction, ${label})`,
         async createAdapter() {
           bouncer = await startPgBouncer({ upstreamUrl: upstreamUrl(), poolSize: 4 });
