@@ -67,7 +67,7 @@ export function mapDatabaseError(error: unknown, context: { operation: string; w
 
   // The client's own deadline (queryTimeoutMs): the server may still be working on it, or frozen.
   if (error instanceof Error && error.name === DEADLINE_ERROR_NAME) {
-    return new StorageTimeoutError(`${context.operation} failed: the database${where} gave ${message}.`, {
+    return new StorageTimeoutError(`${context.operation} failed${where}: ${message}.`, {
       ...base,
       hint: "A write may or may not have taken effect before the deadline. Raise queryTimeoutMs if calls are legitimately this slow.",
     });
