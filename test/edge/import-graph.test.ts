@@ -78,7 +78,7 @@ describe("the edge entry (./supabase) is edge-safe, dynamic imports included", (
     expect(readFileSync(join(root, "dist/supabase.js"), "utf8")).not.toMatch(/create table/i);
   });
 
-  it("the main entry's whole graph does hold pg (import("pg")): the check sees import()", async () => {
+  it('the main entry\'s whole graph does hold pg (its import("pg")): the check sees import()', async () => {
     const graph = await loadGraph("src/index.ts", { cwd: root, followDynamic: true });
     expect(forbidden(graph)).toContain("pg");
     expect(edgeViolations(graph, ALLOWED).some((v) => v.endsWith("→ pg"))).toBe(true);
