@@ -52,5 +52,5 @@ describe("createEmbeddedDatabase's cache", () => {
     }
     const again = await createEmbeddedDatabase();
     await again.close();
-  });
+  }, 120_000); // two cold PGlite starts (seconds each, more on a loaded machine)
 });
