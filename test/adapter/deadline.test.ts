@@ -51,6 +51,12 @@ function expectTimeout(result: { error: unknown; elapsed: number }, deadlineMs: 
   expect(result.elapsed).toBeLessThan(deadlineMs + 2_000);
 }
 
+/**
+ * The deadline where the same adapter also makes healthy calls: long enough for those on a loaded
+ * machine (the embedded run's PostgREST stand-in runs on PGlite), short enough for a quick test.
+ */
+const FROZEN_DEADLINE_MS = 1_500;
+
 const conversation = (userId: string) => ({ id: `c-${randomUUID()}`, resourceId: "r", userId, title: "t", metadata: {} });
 
 describe("queryTimeoutMs: the option", () => {
@@ -127,10 +133,10 @@ describe("pg: a server that never answers", () => {
     const pool = new pg.Pool({ connectionString: proxied(), max: 1 });
     pool.on("error", () => undefined);
     const adapters = [
-      new SupabaseAuthMemoryAdapter({ connectionString: proxied(), maxConnections: 1, queryTimeoutMs: 500 }),
-      new SupabaseAuthMemoryAdapter({ pool, queryTimeoutMs: 500 }),
+      new SupabaseAuthMemoryAdapter({ connectionString: proxied(), maxConnections: 1, queryTimeoutMs: FROZEN_DEADLINE_MS }),
+      new SupabaseAuthMemoryAdapter({ pool, queryTimeoutMs: FROZEN_DEADLINE_MS }),
       // The simple-protocol path that statementTimeoutMs takes.
-      new SupabaseAuthMemoryAdapter({ connectionString: proxied(), maxConnections: 1, queryTimeoutMs: 500, statementTimeoutMs: 10_000 }),
+      new SupabaseAuthMemoryAdapter({ connectionString: proxied(), maxConnections: 1, queryTimeoutMs: FROZEN_DEADLINE_MS, statementTimeoutMs: 10_000 }),
     ];
     try {
       for (const adapter of adapters) {
@@ -138,7 +144,7 @@ describe("pg: a server that never answers", () => {
         const closedBefore = proxy.frozenClosedByClient();
         expect(proxy.freeze()).toBeGreaterThanOrEqual(1);
         const input = conversation(user);
-        expectTimeout(await refusal(adapter.createConversation(input)), 500);
+        expectTimeout(await refusal(adapter.createConversation(input)), FROZEN_DEADLINE_MS);
         // Discarded: pg would otherwise read the frozen call's late answer as the next call's.
         await expect.poll(() => proxy.frozenClosedByClient(), { timeout: 2_000 }).toBeGreaterThan(closedBefore);
         // One connection at most, and it was frozen: this call can only succeed on a new one.
@@ -203,8 +209,8 @@ describe("supabase-js: an API that never answers", () => {
     const proxies = [await startFreezingProxy({ host: target.hostname, port: Number(target.port) }), await startFreezingProxy({ host: target.hostname, port: Number(target.port) })];
     const [viaA, viaB] = proxies.map((p) => `http://127.0.0.1:${p.port}`) as [string, string];
     const adapters = [
-      new SupabaseAuthMemoryAdapter({ supabase: stubClient({ ...stub, url: viaA } as PostgrestStub, stub.serviceRoleKey), queryTimeoutMs: 500 }),
-      new EdgeAdapter({ supabaseUrl: viaB, supabaseKey: stub.serviceRoleKey, queryTimeoutMs: 500 }),
+      new SupabaseAuthMemoryAdapter({ supabase: stubClient({ ...stub, url: viaA } as PostgrestStub, stub.serviceRoleKey), queryTimeoutMs: FROZEN_DEADLINE_MS }),
+      new EdgeAdapter({ supabaseUrl: viaB, supabaseKey: stub.serviceRoleKey, queryTimeoutMs: FROZEN_DEADLINE_MS }),
     ];
     try {
       for (const [i, adapter] of adapters.entries()) {
@@ -212,7 +218,7 @@ describe("supabase-js: an API that never answers", () => {
         await adapter.createConversation(conversation(user)); // kept-alive connections to the API
         const frozen = proxy.freeze();
         expect(frozen).toBeGreaterThanOrEqual(1);
-        expectTimeout(await refusal(adapter.createConversation(conversation(user))), 500);
+        expectTimeout(await refusal(adapter.createConversation(conversation(user))), FROZEN_DEADLINE_MS);
         // Each call that meets a frozen kept-alive connection times out and closes it; once they are
         // gone the client connects afresh. A frozen connection reused would time out again and again.
         let timeouts = 1;
