@@ -6,7 +6,8 @@
 #
 #   scripts/client-versions.sh floor    supabase-js 2.39.0, the floor of the peer range (^2.39.0):
 #                                       with its dependencies as npm resolves them today, and with
-#                                       @supabase/postgrest-js at 1.8.6, the floor of 2.39.0's own range
+#                                       @supabase/postgrest-js at 1.8.6, the floor of 2.39.0's own range;
+#                                       PGlite 0.3.0, the floor of its peer range (>=0.3.0)
 #   scripts/client-versions.sh latest   the newest supabase-js 2.x and the newest PGlite (peer range
 #                                       >=0.3.0); needs Node 22+ (supabase-js 2.110+ requires it)
 #
@@ -36,16 +37,19 @@ run() { # <label> <prefix> <expected versions json> <test paths>...
   shift 3
   local started=$SECONDS
   echo "--- $label: $expect on $(node --version)"
-  VSAM_CLIENTS="$prefix" VSAM_EXPECT_VERSIONS="$expect" npx vitest run "$@"
+  # A temp dir of its own: createEmbeddedDatabase's cached data directory is per PGlite release.
+  mkdir -p "$prefix/tmp"
+  TMPDIR="$PWD/$prefix/tmp" VSAM_CLIENTS="$prefix" VSAM_EXPECT_VERSIONS="$expect" npx vitest run "$@"
   echo "--- $label: passed in $((SECONDS - started)) s"
 }
 
 npm run gen >/dev/null
 case "${1:-}" in
   floor)
-    prefix=$(install supabase-js-2.39.0 @supabase/supabase-js@2.39.0)
+    prefix=$(install floor @supabase/supabase-js@2.39.0 @electric-sql/pglite@0.3.0)
     run "supabase-js 2.39.0 (postgrest-js $(version_of "$prefix" @supabase/postgrest-js))" "$prefix" \
       '{"@supabase/supabase-js":"2.39.0"}' "${SUPABASE_TESTS[@]}"
+    run "PGlite 0.3.0" "$prefix" '{"@electric-sql/pglite":"0.3.0"}' "${PGLITE_TESTS[@]}"
     prefix=$(install supabase-js-2.39.0-floor @supabase/supabase-js@2.39.0 @supabase/postgrest-js@1.8.6)
     [ "$(version_of "$prefix" @supabase/postgrest-js)" = 1.8.6 ] || { echo "postgrest-js 1.8.6 did not install" >&2; exit 1; }
     # Without test/supabase/endpoint.test.ts: it checks the PostgREST stand-in with rpc(..., { get: true }),
