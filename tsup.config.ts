@@ -9,6 +9,7 @@ export default defineConfig([
       migrations: "src/migrations/index.ts",
       embedded: "src/embedded.ts",
       testing: "src/testing/index.ts",
+      supabase: "src/supabase.ts",
     },
     format: ["esm", "cjs"],
     dts: true,

@@ -71,8 +71,12 @@ export async function createEmbeddedDatabase(options: EmbeddedDatabaseOptions = 
     await migrate({ pglite: db });
   } else {
     const cached = options.cache === false ? undefined : await readFile(cachePath()).catch(() => undefined);
-    if (cached) {
-      db = await PGlite.create({ loadDataDir: new Blob([new Uint8Array(cached)]) });
+    // A data directory cached by another PGlite release may be for another Postgres major version
+    // (PGlite 0.5 is Postgres 17, 0.6 is Postgres 19), which refuses to start on it: rebuild it then.
+    // PGlite exports no version to key the cache by.
+    const restored = cached ? await PGlite.create({ loadDataDir: new Blob([new Uint8Array(cached)]) }).catch(() => undefined) : undefined;
+    if (restored) {
+      db = restored;
       // A no-op when the cache is current; applies anything newer otherwise.
       await migrate({ pglite: db });
     } else {

@@ -1,9 +1,11 @@
 import {
   MigrationRequiredError,
+  StorageTimeoutError,
   StorageUnavailableError,
   SupabaseAuthMemoryError,
   isSupabaseAuthMemoryError,
 } from "./errors.js";
+import { DEADLINE_ERROR_NAME } from "./transports/deadline.js";
 
 /** What a driver error carries, whichever transport raised it (pg, PGlite, PostgREST). */
 interface DriverErrorShape {
@@ -63,6 +65,13 @@ export function mapDatabaseError(error: unknown, context: { operation: string; w
   const base = { cause: error, details, ...(hint ? { hint } : {}) };
   const where = context.where ? ` at ${context.where}` : "";
 
+  // The client's own deadline (queryTimeoutMs): the server may still be working on it, or frozen.
+  if (error instanceof Error && error.name === DEADLINE_ERROR_NAME) {
+    return new StorageTimeoutError(`${context.operation} failed${where}: ${message}.`, {
+      ...base,
+      hint: "A write may or may not have taken effect before the deadline. Raise queryTimeoutMs if calls are legitimately this slow.",
+    });
+  }
   // A Unix-socket URL (host=/var/run/postgresql): while the server is down its socket file is gone.
   const socketMissing = code === "ENOENT" && shape.syscall === "connect";
   if ((code && NETWORK_CODES.has(code)) || socketMissing || (!code && NETWORK_MESSAGES.some((re) => re.test(message)))) {
@@ -92,10 +101,7 @@ export function mapDatabaseError(error: unknown, context: { operation: string; w
     return new SupabaseAuthMemoryError("PERMISSION_DENIED", `The database${where} refused the login: ${message}`, base);
   }
   if (code === "57014" || code === "55P03") {
-    return new SupabaseAuthMemoryError("STORAGE_TIMEOUT", `${context.operation} timed out: ${message}`, {
-      ...base,
-      retryable: true,
-    });
+    return new StorageTimeoutError(`${context.operation} timed out: ${message}`, base);
   }
   if (code === "40001" || code === "40P01") {
     return new SupabaseAuthMemoryError("STORAGE_ERROR", `${context.operation} hit a transient conflict: ${message}`, {

@@ -110,6 +110,14 @@ export class StorageUnavailableError extends SupabaseAuthMemoryError {
   }
 }
 
+/** A call that ran out of time: the server's statement timeout, a lock timeout, or the client's deadline. */
+export class StorageTimeoutError extends SupabaseAuthMemoryError {
+  constructor(message: string, options: SupabaseAuthMemoryErrorOptions = {}) {
+    super("STORAGE_TIMEOUT", message, { retryable: true, ...options });
+    this.name = "StorageTimeoutError";
+  }
+}
+
 export class InvalidDatabaseUrlError extends SupabaseAuthMemoryError {
   constructor(message: string, options: SupabaseAuthMemoryErrorOptions = {}) {
     super("INVALID_DATABASE_URL", message, options);

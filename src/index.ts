@@ -4,6 +4,7 @@ export {
   InvalidDatabaseUrlError,
   MigrationChecksumMismatchError,
   MigrationRequiredError,
+  StorageTimeoutError,
   StorageUnavailableError,
   SupabaseAuthMemoryError,
   isSupabaseAuthMemoryError,
@@ -45,7 +46,7 @@ export {
   type SupabaseAuthMemoryAdapterOptions,
   type SupabaseAuthMemoryCommonOptions,
   type SupabaseAuthMemoryConnection,
-} from "./storage/adapter.js";
+} from "./storage/connected-adapter.js";
 export {
   InvalidInputError,
   InvalidUserIdError,
@@ -57,4 +58,5 @@ export { parseUserId, userIdSchema, type ResolveUserId } from "./user-id.js";
 export type { Transport } from "./transports/transport.js";
 export type { OperationArgs, OperationResult, OperationSpec, ResultShape } from "./transports/operation.js";
 export { OPERATIONS, type OperationName } from "./storage/operations.js";
-export type { PostgrestErrorLike, SupabaseClientLike, SupabaseClientOptions } from "./transports/supabase.js";
+export type { PostgrestErrorLike, RpcCallLike, SupabaseClientLike, SupabaseClientOptions } from "./transports/supabase.js";
+export type { DeadlineOptions } from "./transports/deadline.js";

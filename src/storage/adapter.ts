@@ -15,7 +15,7 @@ import type { UIMessage } from "ai";
 import { toAdapterError, type CallContext } from "./adapter-errors.js";
 import { decodeText, encodeJson, encodeText } from "../codec.js";
 import { InvalidInputError, MigrationRequiredError, SupabaseAuthMemoryError } from "../errors.js";
-import { SCHEMA_VERSION } from "../migrations/catalog.js";
+import { SCHEMA_VERSION } from "../generated/schema-version.js";
 import { OPERATIONS, type OperationArgs, type OperationName } from "./operations.js";
 import {
   conversationFromRow,
@@ -24,8 +24,6 @@ import {
   stepFromRow,
   workflowFromRow,
 } from "./rows.js";
-import { connect, type Connection } from "../transports/connect.js";
-import type { PgTransportOptions } from "../transports/pg.js";
 import type { Transport } from "../transports/transport.js";
 import { createUserIdResolver, type ResolveUserId } from "../user-id.js";
 import {
@@ -40,18 +38,14 @@ import {
   workflowUpdateSchema,
 } from "./validate.js";
 
-/** How the adapter reaches the database: exactly one of these. */
-export type SupabaseAuthMemoryConnection = Connection;
-
-export interface SupabaseAuthMemoryCommonOptions extends PgTransportOptions {
+/** What the adapter itself needs besides its transport, whichever entry builds it. */
+export interface MemoryAdapterBaseOptions {
   /**
    * Maps the userId VoltAgent passes to an auth.users id, for apps whose VoltAgent user ids are not
    * the Supabase user id. Its result must be a UUID, like any userId.
    */
   resolveUserId?: ResolveUserId;
 }
-
-export type SupabaseAuthMemoryAdapterOptions = SupabaseAuthMemoryConnection & SupabaseAuthMemoryCommonOptions;
 
 type Row = Record<string, unknown>;
 
@@ -83,15 +77,19 @@ function optionalText(value: string | undefined | null): string | null {
 /**
  * VoltAgent memory storage on Supabase Postgres. Every user id is an auth.users id; every call is one
  * round trip (one SQL function call) and atomic; errors are typed.
+ *
+ * The base takes a ready transport and imports none: each entry's `SupabaseAuthMemoryAdapter`
+ * extends it with the connections that entry offers (every transport in the main entry,
+ * supabase-js only in the edge entry, whose module graph must not reach pg or PGlite).
  */
-export class SupabaseAuthMemoryAdapter implements StorageAdapter {
+export class MemoryAdapterBase implements StorageAdapter {
   private readonly transport: Transport;
   private readonly userId: (value: unknown) => Promise<string> | string;
   private schemaChecked = false;
   private schemaCheck: Promise<void> | undefined;
 
-  constructor(options: SupabaseAuthMemoryAdapterOptions) {
-    this.transport = connect(options, "SupabaseAuthMemoryAdapter");
+  constructor(transport: Transport, options: MemoryAdapterBaseOptions = {}) {
+    this.transport = transport;
     this.userId = createUserIdResolver(options.resolveUserId);
   }
 

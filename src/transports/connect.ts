@@ -1,8 +1,9 @@
 import type { PGliteLike, PgPoolLike } from "../db/drivers.js";
 import { SupabaseAuthMemoryError } from "../errors.js";
 import { pgTransport, type PgTransportOptions } from "./pg.js";
+import { connectSupabase } from "./connect-supabase.js";
 import { pgliteTransport } from "./pglite.js";
-import { supabaseTransport, type SupabaseClientLike, type SupabaseClientOptions } from "./supabase.js";
+import type { SupabaseClientLike, SupabaseClientOptions } from "./supabase.js";
 import type { Transport } from "./transport.js";
 
 /** How an adapter reaches the database: exactly one of these. Every adapter of the package takes it. */
@@ -21,13 +22,8 @@ export type Connection =
 export function connect(options: Connection & PgTransportOptions, adapterName: string): Transport {
   if ("transport" in options && options.transport) return options.transport;
   if ("pglite" in options && options.pglite) return pgliteTransport(options.pglite);
-  if ("supabase" in options && options.supabase) return supabaseTransport({ supabase: options.supabase });
-  if ("supabaseUrl" in options && typeof options.supabaseUrl === "string") {
-    if (typeof options.supabaseKey !== "string" || options.supabaseKey.length === 0) {
-      throw new SupabaseAuthMemoryError("INVALID_CONFIG", "supabaseUrl needs supabaseKey (the anon or service-role key).");
-    }
-    return supabaseTransport(options);
-  }
+  const supabase = connectSupabase(options);
+  if (supabase) return supabase;
   if ("pool" in options && options.pool) return pgTransport({ pool: options.pool }, options);
   if ("connectionString" in options && typeof options.connectionString === "string") {
     return pgTransport({ connectionString: options.connectionString }, options);

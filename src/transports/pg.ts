@@ -3,10 +3,12 @@ import type { PgPoolLike } from "../db/drivers.js";
 import { loadPg } from "../db/session.js";
 import { StorageUnavailableError, SupabaseAuthMemoryError } from "../errors.js";
 import type { OperationArgs, OperationSpec } from "./operation.js";
+import { resolveDeadline, type DeadlineOptions } from "./deadline.js";
+import { queryWithDeadline, type PgQueryConfig } from "./pg-deadline.js";
 import { callStatement, callValues, shapeResult } from "./sql-call.js";
 import type { Transport } from "./transport.js";
 
-export interface PgTransportOptions {
+export interface PgTransportOptions extends DeadlineOptions {
   /**
    * Server-side statement timeout for every call, in milliseconds; a call that runs longer fails with
    * a STORAGE_TIMEOUT error. Sent as `set local statement_timeout` in the same message as the call:
@@ -73,6 +75,7 @@ export function pgTransport(config: { pool: PgPoolLike } | { connectionString: s
   if (timeoutMs !== undefined && !(Number.isSafeInteger(timeoutMs) && timeoutMs >= 0)) {
     throw new SupabaseAuthMemoryError("INVALID_CONFIG", `statementTimeoutMs must be a whole number of milliseconds, not ${String(timeoutMs)}.`);
   }
+  const deadlineMs = resolveDeadline(options);
   let poolPromise: Promise<PgPoolLike>;
   let owned = false;
   let where = "the given pg pool";
@@ -102,14 +105,18 @@ export function pgTransport(config: { pool: PgPoolLike } | { connectionString: s
   let closing: Promise<void> | undefined;
   let closed = false;
 
+  async function query(pool: PgPoolLike, config: PgQueryConfig) {
+    return deadlineMs ? queryWithDeadline(pool, config, deadlineMs) : pool.query(config.text, config.values);
+  }
+
   async function send(operation: OperationSpec, args: OperationArgs): Promise<unknown> {
     const pool = await poolPromise;
     if (timeoutMs) {
-      const results = (await pool.query(timedStatement(timeoutMs, operation, args))) as unknown;
+      const results = (await query(pool, { text: timedStatement(timeoutMs, operation, args) })) as unknown;
       const last = (Array.isArray(results) ? results[results.length - 1] : results) as { rows: Record<string, unknown>[] };
       return shapeResult(operation, last.rows);
     }
-    const result = await pool.query(callStatement(operation), callValues(operation, args));
+    const result = await query(pool, { text: callStatement(operation), values: callValues(operation, args) });
     return shapeResult(operation, result.rows as Record<string, unknown>[]);
   }
 

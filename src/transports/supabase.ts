@@ -1,3 +1,4 @@
+import { deadlineError, resolveDeadline, type DeadlineOptions } from "./deadline.js";
 import type { OperationArgs, OperationSpec } from "./operation.js";
 import type { Transport } from "./transport.js";
 
@@ -14,7 +15,14 @@ export interface PostgrestErrorLike {
  * does anything else that speaks PostgREST's /rpc.
  */
 export interface SupabaseClientLike {
-  rpc(fn: string, args?: Record<string, unknown>): PromiseLike<{ data: unknown; error: PostgrestErrorLike | null; status?: number }>;
+  rpc(fn: string, args?: Record<string, unknown>): RpcCallLike;
+}
+
+type RpcResult = { data: unknown; error: PostgrestErrorLike | null; status?: number };
+
+/** supabase-js's rpc() builder: awaitable, and cancellable through `abortSignal` (postgrest-js). */
+export interface RpcCallLike extends PromiseLike<RpcResult> {
+  abortSignal?(signal: AbortSignal): PromiseLike<RpcResult>;
 }
 
 export interface SupabaseClientOptions {
@@ -57,10 +65,38 @@ function describeUrl(url: string): string {
 }
 
 /**
+ * One rpc() that gives up after `timeoutMs`: the request is aborted through postgrest-js's
+ * `abortSignal()`, which frees its connection; the race also bounds a client whose builder has no
+ * `abortSignal` or ignores it.
+ */
+async function rpcWithDeadline(client: SupabaseClientLike, fn: string, body: Record<string, unknown>, timeoutMs: number | undefined): Promise<RpcResult> {
+  const call = client.rpc(fn, body);
+  if (!timeoutMs) return call;
+  const controller = new AbortController();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const error = deadlineError(timeoutMs, "the Supabase API's answer");
+      controller.abort(error);
+      reject(error);
+    }, timeoutMs);
+  });
+  try {
+    const result = await Promise.race([typeof call.abortSignal === "function" ? call.abortSignal(controller.signal) : call, expired]);
+    // postgrest-js reports an aborted fetch as an error result, not a rejection.
+    if (controller.signal.aborted) throw controller.signal.reason;
+    return result;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
  * supabase-js: each call is one `POST /rest/v1/rpc/<function>` with named arguments, the same
  * functions the SQL transports call. PostgREST errors are thrown as they come; the adapter maps them.
  */
-export function supabaseTransport(config: { supabase: SupabaseClientLike } | SupabaseClientOptions): Transport {
+export function supabaseTransport(config: ({ supabase: SupabaseClientLike } | SupabaseClientOptions) & DeadlineOptions): Transport {
+  const deadlineMs = resolveDeadline(config);
   const client: Promise<SupabaseClientLike> = "supabase" in config ? Promise.resolve(config.supabase) : createSupabaseClient(config);
   client.catch(() => undefined);
   return {
@@ -74,7 +110,7 @@ export function supabaseTransport(config: { supabase: SupabaseClientLike } | Sup
         const value = args[name];
         body[name] = value === undefined || value === null ? null : json.includes(name) ? JSON.parse(value as string) : value;
       }
-      const { data, error } = await (await client).rpc(spec.fn, body);
+      const { data, error } = await rpcWithDeadline(await client, spec.fn, body, deadlineMs);
       if (error) throw error;
       if (spec.returns === "rows") return Array.isArray(data) ? data : data === null ? [] : [data];
       if (spec.returns === "scalar") return data ?? null;

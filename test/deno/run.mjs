@@ -9,7 +9,10 @@
  *  3. A Deno config made from the example's own import map (examples/supabase-edge-function/...
  *     /deno.json), with `nodeModulesDir: "manual"`: every `npm:` specifier resolves from the
  *     project's node_modules, so nothing is downloaded. Deno runs with --no-remote.
- *  4. `deno check` of the Edge Function example and of the Deno test.
+ *  4. `deno info --json` of the packed dist/supabase.js (the `./supabase` export, for edge runtimes):
+ *     its whole module graph, dynamic imports included, holds no pg, no PGlite, no Node built-in;
+ *     and of dist/index.js, whose graph does hold `import("pg")` (so the check is seen to work).
+ *     Then `deno check` of the Edge Function example and of the Deno test.
  *  5. In this (Node) process: a migrated database on the real Postgres (TEST_DATABASE_URL, default
  *     the local 127.0.0.1:5432), the PostgREST /rpc stub and a gateway in front (test/deno/harness.ts).
  *  6. `deno test` of test/deno/runtime/edge_function_test.ts (checked in step 4) with an edge
@@ -23,6 +26,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
+import { denoInfo, forbiddenReason } from "./module-graph.mjs";
 
 const DENO_VERSION = "2.9.6";
 const root = fileURLToPath(new URL("../../", import.meta.url));
@@ -35,6 +39,42 @@ const testFile = join(root, "test/deno/runtime/edge_function_test.ts");
 const checkOnly = process.argv.includes("--check-only");
 
 const log = (line) => console.log(`[test:deno] ${line}`);
+
+/** The bare specifiers the built entries import, mapped as an Edge Function's deno.json would. */
+const ENTRY_IMPORTS = {
+  "@voltagent/core": "npm:@voltagent/core@^2.10.0",
+  "@supabase/supabase-js": "npm:@supabase/supabase-js@^2.39.0",
+  zod: "npm:zod@^4.0.0",
+  "zod/v4": "npm:zod@^4.0.0/v4",
+};
+
+/** Step 4: the edge entry's graph as Deno sees it. Returns one line per problem. */
+function checkModuleGraphs(deno, scratch) {
+  const graphs = denoInfo({
+    deno,
+    env: denoEnv(),
+    root,
+    scratch,
+    entries: { supabase: join(packageDir, "dist/supabase.js"), index: join(packageDir, "dist/index.js") },
+    imports: ENTRY_IMPORTS,
+  });
+  const problems = [];
+  const edge = graphs.supabase.dependencies;
+  for (const dep of edge) {
+    const reason = forbiddenReason(dep.specifier, dep.resolved);
+    if (reason) problems.push(`dist/supabase.js imports ${dep.specifier}${dep.dynamic ? " (dynamically)" : ""}: ${reason}`);
+    else if (dep.error) problems.push(`dist/supabase.js: deno cannot resolve ${dep.specifier}: ${dep.error}`);
+  }
+  if (!edge.some((d) => d.specifier === "@supabase/supabase-js" && d.dynamic)) problems.push("dist/supabase.js: import(\"@supabase/supabase-js\") not seen");
+  // The main entry's graph is the reason for ./supabase; if deno info stopped reporting its import("pg"), this check would prove nothing.
+  if (!graphs.index.dependencies.some((d) => d.specifier === "pg" && d.dynamic)) problems.push("dist/index.js: deno info no longer shows its import(\"pg\")");
+  log(
+    `deno info dist/supabase.js: ${graphs.supabase.analysed.length} module(s) of ours, dependencies ` +
+      `${[...new Set(edge.map((d) => `${d.specifier}${d.dynamic ? " (dynamic)" : ""}`))].join(", ")}; ` +
+      `dist/index.js also has: ${[...new Set(graphs.index.dependencies.filter((d) => forbiddenReason(d.specifier, d.resolved)).map((d) => d.specifier))].join(", ")}`,
+  );
+  return problems;
+}
 const npm = process.platform === "win32" ? "npm.cmd" : "npm";
 
 function run(command, args, options = {}) {
@@ -89,7 +129,7 @@ function packPackage(scratch) {
   if (out.status !== 0) throw new Error(`npm pack failed:\n${out.stderr}`);
   const [{ filename, files }] = JSON.parse(out.stdout);
   const packed = new Set(files.map((f) => f.path));
-  const missing = ["dist/index.js", "dist/index.d.ts"].filter((f) => !packed.has(f));
+  const missing = ["dist/index.js", "dist/index.d.ts", "dist/supabase.js", "dist/supabase.d.ts"].filter((f) => !packed.has(f));
   if (missing.length > 0) throw new Error(`The packed package lacks ${missing.join(", ")}: is a build running? Run npm run build.`);
   rmSync(packageDir, { recursive: true, force: true });
   mkdirSync(packageDir, { recursive: true });
@@ -100,13 +140,22 @@ function packPackage(scratch) {
 /** The example's import map, offline: npm: specifiers from node_modules, this package from the tarball. */
 function writeDenoConfig() {
   const example = JSON.parse(readFileSync(join(functionDir, "deno.json"), "utf8"));
-  const imports = { ...example.imports, "voltagent-supabase-auth-memory": "./voltagent-supabase-auth-memory.mjs" };
-  // The package's `import` export, typed by its declarations (Deno does not look beside a .js file
-  // for them). JavaScript, as files under node_modules are not type-stripped.
-  writeFileSync(
-    join(workDir, "voltagent-supabase-auth-memory.mjs"),
-    `// @ts-self-types="${join(packageDir, "dist/index.d.ts")}"\nexport * from "${join(packageDir, "dist/index.js")}";\n`,
-  );
+  const imports = {
+    ...example.imports,
+    "voltagent-supabase-auth-memory": "./voltagent-supabase-auth-memory.mjs",
+    "voltagent-supabase-auth-memory/supabase": "./voltagent-supabase-auth-memory-supabase.mjs",
+  };
+  // The package's `import` exports, typed by their declarations (Deno does not look beside a .js
+  // file for them). JavaScript, as files under node_modules are not type-stripped.
+  for (const [shim, entry] of [
+    ["voltagent-supabase-auth-memory.mjs", "index"],
+    ["voltagent-supabase-auth-memory-supabase.mjs", "supabase"],
+  ]) {
+    writeFileSync(
+      join(workDir, shim),
+      `// @ts-self-types="${join(packageDir, `dist/${entry}.d.ts`)}"\nexport * from "${join(packageDir, `dist/${entry}.js`)}";\n`,
+    );
+  }
   const config = join(workDir, "deno.json");
   writeFileSync(config, JSON.stringify({ nodeModulesDir: "manual", imports }, null, 2));
   return { config, imports: example.imports };
@@ -167,11 +216,21 @@ async function main() {
     checkImportMap(imports);
     const common = ["--no-lock", "--no-remote", "--config", config];
 
+    const graphProblems = checkModuleGraphs(deno, scratch);
+    if (graphProblems.length > 0) {
+      failed++;
+      console.error(`[test:deno] the edge entry's module graph:\n  ${graphProblems.join("\n  ")}`);
+    } else {
+      passed++;
+      log("deno info: dist/supabase.js's whole graph holds no pg, PGlite or Node built-in");
+    }
+
     log("deno check: the Edge Function example and the Deno test");
     const check = await runDeno(deno, ["check", ...common, join(functionDir, "index.ts"), testFile], denoEnv());
     if (check.code !== 0) throw new Error("deno check failed");
     if (checkOnly) {
-      console.log("deno check: 1 passed, 0 failed");
+      console.log(`deno check: ${passed + 1} passed, ${failed} failed`);
+      if (failed > 0) process.exitCode = 1;
       return;
     }
 

@@ -15,7 +15,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { edgeViolations, loadGraph } from "./import-graph.js";
+import { edgeViolations, isNodeBuiltin, loadGraph } from "./import-graph.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const ALLOWED = ["@voltagent/core", "zod", "@supabase/supabase-js"] as const;
@@ -42,6 +42,46 @@ describe("the main entry is edge-safe", () => {
     expect(edgeViolations(graph, ALLOWED), "static imports an edge runtime cannot load").toEqual([]);
     expect(graph.staticImports.map((i) => i.specifier).sort()).toEqual(expect.arrayContaining(["@voltagent/core"]));
     expect(graph.dynamicImports.map((i) => i.specifier)).toContain("pg");
+  });
+});
+
+/**
+ * The edge entry, `voltagent-supabase-auth-memory/supabase`: its whole graph, `import()` included
+ * (as `deno info` and Supabase's bundler follow it), holds no pg, no PGlite and no Node built-in.
+ * The main entry's whole graph does hold pg (src/db/session.ts's `import("pg")`): the reason for
+ * this entry, and the proof that the check sees dynamic imports.
+ */
+describe("the edge entry (./supabase) is edge-safe, dynamic imports included", () => {
+  const forbidden = (graph: Awaited<ReturnType<typeof loadGraph>>) =>
+    graph.staticImports.map((i) => i.specifier).filter((s) => isNodeBuiltin(s) || s === "pg" || s.startsWith("pg/") || s.startsWith("@electric-sql/"));
+
+  it("src/supabase.ts: no pg, PGlite or Node built-in anywhere in its graph", async () => {
+    const graph = await loadGraph("src/supabase.ts", { cwd: root, followDynamic: true });
+    expect(edgeViolations(graph, ALLOWED), "imports an edge runtime cannot load").toEqual([]);
+    expect(forbidden(graph)).toEqual([]);
+    expect(graph.modules).toContain("src/transports/supabase.ts");
+    expect(graph.modules.filter((m) => /transports\/(pg|pglite|connect)\.ts$|src\/db\/|src\/migrations\//.test(m))).toEqual([]);
+    expect(graph.staticImports.map((i) => i.specifier)).toContain("@supabase/supabase-js");
+  });
+
+  it("dist/supabase.js, the `import` target of the ./supabase export: the same", async () => {
+    const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as {
+      exports: Record<string, { import?: { default?: string }; require?: { default?: string } }>;
+    };
+    expect(pkg.exports["./supabase"]?.import?.default).toBe("./dist/supabase.js");
+    expect(pkg.exports["./supabase"]?.require?.default).toBe("./dist/supabase.cjs");
+    if (!existsSync(join(root, "dist/supabase.js"))) throw new Error("dist/supabase.js is missing: run `npm run build` before the tests.");
+    const graph = await loadGraph("dist/supabase.js", { cwd: root, followDynamic: true });
+    expect(edgeViolations(graph, ALLOWED), "imports an edge runtime cannot load").toEqual([]);
+    expect(forbidden(graph)).toEqual([]);
+    // No migration SQL either: the entry carries the schema version only.
+    expect(readFileSync(join(root, "dist/supabase.js"), "utf8")).not.toMatch(/create table/i);
+  });
+
+  it('the main entry\'s whole graph does hold pg (its import("pg")): the check sees import()', async () => {
+    const graph = await loadGraph("src/index.ts", { cwd: root, followDynamic: true });
+    expect(forbidden(graph)).toContain("pg");
+    expect(edgeViolations(graph, ALLOWED).some((v) => v.endsWith("→ pg"))).toBe(true);
   });
 });
 

@@ -26,7 +26,7 @@ export interface ExternalImport {
 export interface LoadGraph {
   /** Our modules evaluated at module load, in the order the walk found them. */
   modules: string[];
-  /** Externals imported statically by those modules: all of these load with the entry. */
+  /** Externals imported statically by those modules: all of these load with the entry (with `followDynamic`, through `import()` too). */
   staticImports: ExternalImport[];
   /** Externals imported with `import()` anywhere in the graph, loaded only when that code runs. */
   dynamicImports: ExternalImport[];
@@ -47,8 +47,13 @@ export function packageName(specifier: string): string {
   return specifier.startsWith("@") ? parts.slice(0, 2).join("/") : (parts[0] as string);
 }
 
-/** Runs esbuild on `entry` (no output written) and walks its metafile from the entry. */
-export async function loadGraph(entry: string, options: { cwd?: string } = {}): Promise<LoadGraph> {
+/**
+ * Runs esbuild on `entry` (no output written) and walks its metafile from the entry. With
+ * `followDynamic`, `import()` edges are walked too and count as loaded, the way `deno info` and
+ * Supabase's bundler see a module graph (they follow dynamic imports with literal specifiers).
+ */
+export async function loadGraph(entry: string, options: { cwd?: string; followDynamic?: boolean } = {}): Promise<LoadGraph> {
+  const follow = options.followDynamic ? new Set<ImportKind>([...STATIC_KINDS, "dynamic-import"]) : STATIC_KINDS;
   const cwd = options.cwd ?? process.cwd();
   const result = await build({
     entryPoints: [entry],
@@ -72,7 +77,7 @@ export async function loadGraph(entry: string, options: { cwd?: string } = {}): 
     const file = queue.shift() as string;
     const chain = chains.get(file) as string[];
     for (const edge of inputs[file]?.imports ?? []) {
-      if (!STATIC_KINDS.has(edge.kind)) continue;
+      if (!follow.has(edge.kind)) continue;
       if (edge.external) {
         staticImports.push({ specifier: edge.original ?? edge.path, kind: edge.kind, chain });
       } else if (!chains.has(edge.path)) {

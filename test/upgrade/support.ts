@@ -4,7 +4,7 @@
  */
 import { afterEach } from "vitest";
 import { openTestDatabase, type Probe, type TestDatabase } from "../support/test-database.js";
-import { SupabaseAuthMemoryAdapter, type SupabaseAuthMemoryAdapterOptions } from "../../src/storage/adapter.js";
+import { SupabaseAuthMemoryAdapter, type SupabaseAuthMemoryAdapterOptions } from "../../src/storage/connected-adapter.js";
 import { runCli } from "../../src/cli/run.js";
 
 /** The adapter on a test database (its target is a pg pool on a server, the PGlite instance when embedded). */

@@ -13,7 +13,7 @@ import {
   SupabaseAuthMemoryAdapter,
   isSupabaseAuthMemoryError,
   SupabaseAuthMemoryError,
-} from "voltagent-supabase-auth-memory";
+} from "voltagent-supabase-auth-memory/supabase";
 import { createAgentFunction } from "../../../examples/supabase-edge-function/supabase/functions/agent-memory/agent.ts";
 import { createMemoryHandler } from "./memory_handler.ts";
 
@@ -300,4 +300,38 @@ Deno.test({
       await close();
     }
   },
+});
+
+Deno.test("the edge entry: VoltAgent's class name, and a typed STORAGE_TIMEOUT from an API that never answers", async () => {
+  // The adapter's class name is what VoltAgent's console shows for the storage.
+  const adapter = new SupabaseAuthMemoryAdapter({ supabaseUrl: fx.supabaseUrl, supabaseKey: fx.anonKey, accessToken: fx.A.token });
+  assert.equal(adapter.constructor.name, "SupabaseAuthMemoryAdapter");
+  await adapter.close();
+
+  let release: () => void = () => undefined;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  let arrived = 0;
+  const frozen = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async () => {
+    arrived++;
+    await held; // accepts the request, answers only when the test is over
+    return new Response("{}", { status: 200, headers: { "content-type": "application/json" } });
+  });
+  const stuck = new SupabaseAuthMemoryAdapter({
+    supabaseUrl: `http://127.0.0.1:${frozen.addr.port}`,
+    supabaseKey: fx.anonKey,
+    accessToken: fx.A.token,
+    queryTimeoutMs: 300,
+  });
+  try {
+    const started = performance.now();
+    const error = await rejects(stuck.getConversation("c-frozen"), "STORAGE_TIMEOUT");
+    const elapsed = performance.now() - started;
+    assert.ok(isSupabaseAuthMemoryError(error) && error.retryable, "retryable");
+    assert.ok(elapsed >= 290 && elapsed < 5_000, `gave up after ${elapsed.toFixed(0)} ms`);
+    assert.equal(arrived, 1);
+  } finally {
+    release();
+    await stuck.close();
+    await frozen.shutdown();
+  }
 });

@@ -19,7 +19,7 @@
  * Agent example verifies the token first with `auth.getClaims()`, because it runs a model before
  * any memory call.)
  */
-import { SupabaseAuthMemoryAdapter } from "voltagent-supabase-auth-memory";
+import { SupabaseAuthMemoryAdapter } from "voltagent-supabase-auth-memory/supabase";
 
 export interface MemoryHandlerOptions {
   supabaseUrl: string;

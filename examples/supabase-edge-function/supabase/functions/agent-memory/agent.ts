@@ -13,7 +13,7 @@
  */
 import { Agent, Memory, type AgentOptions } from "@voltagent/core";
 import { createClient } from "@supabase/supabase-js";
-import { SupabaseAuthMemoryAdapter } from "voltagent-supabase-auth-memory";
+import { SupabaseAuthMemoryAdapter } from "voltagent-supabase-auth-memory/supabase";
 
 export interface AgentFunctionOptions {
   /** SUPABASE_URL, which Supabase sets for every function. */

@@ -1,0 +1,25 @@
+import { MemoryAdapterBase, type MemoryAdapterBaseOptions } from "../storage/adapter.js";
+import { connectSupabase, type SupabaseConnection } from "../transports/connect-supabase.js";
+import type { DeadlineOptions } from "../transports/deadline.js";
+import { SupabaseAuthMemoryError } from "../errors.js";
+
+export type SupabaseAuthMemoryEdgeOptions = SupabaseConnection & MemoryAdapterBaseOptions & DeadlineOptions;
+
+/**
+ * The memory adapter for edge runtimes (Supabase Edge Functions, Deno): supabase-js only, so that
+ * this entry's module graph, dynamic imports included, holds no pg, no PGlite and no Node built-in.
+ * Same class name, same behaviour as the main entry's adapter on the same connection.
+ */
+export class SupabaseAuthMemoryAdapter extends MemoryAdapterBase {
+  constructor(options: SupabaseAuthMemoryEdgeOptions) {
+    const transport = connectSupabase(options ?? {});
+    if (!transport) {
+      throw new SupabaseAuthMemoryError(
+        "INVALID_CONFIG",
+        "SupabaseAuthMemoryAdapter from voltagent-supabase-auth-memory/supabase needs supabase (a supabase-js client) or " +
+          "supabaseUrl + supabaseKey (+ accessToken). For pg or PGlite, import it from voltagent-supabase-auth-memory.",
+      );
+    }
+    super(transport, options);
+  }
+}
