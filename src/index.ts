@@ -57,3 +57,13 @@ export type { Transport } from "./transports/transport.js";
 export type { OperationArgs, OperationResult, OperationSpec, ResultShape } from "./transports/operation.js";
 export { OPERATIONS, type OperationName } from "./storage/operations.js";
 export type { PostgrestErrorLike, SupabaseClientLike, SupabaseClientOptions } from "./transports/supabase.js";
+export {
+  SupabaseAuthVectorAdapter,
+  type SupabaseAuthVectorAdapterOptions,
+  type SupabaseAuthVectorCommonOptions,
+} from "./vector/connected-adapter.js";
+export { VectorAdapterBase, type VectorAdapterBaseOptions } from "./vector/adapter.js";
+export { VECTOR_OPERATIONS, type VectorOperationName } from "./vector/operations.js";
+export { InvalidVectorError, NotVectorOwnerError, PgvectorUnavailableError } from "./errors.js";
+export { VECTOR_SCHEMA_VERSION, type MigrationSet } from "./migrations/catalog.js";
+export type { MigrationStatusOptions } from "./migrations/runner.js";
