@@ -269,6 +269,11 @@ security invoker
 set search_path = ''
 as $$
 begin
+  -- An HNSW walk returns at most hnsw.ef_search rows (default 40): widen it, for this transaction
+  -- only, when an unfiltered search asks for more (pgvector allows up to 1,000).
+  if p_limit > 40 and p_user_id is null and p_conversation_id is null and p_metadata is null then
+    perform pg_catalog.set_config('hnsw.ef_search', least(p_limit, 1000)::text, true);
+  end if;
   return query execute public.voltagent_memory_vector_search_statement(
       p_dimensions, p_user_id is not null, p_conversation_id is not null, p_metadata is not null, p_threshold is not null)
   using p_embedding::extensions.vector, p_user_id, p_conversation_id, p_metadata, 2 - 2 * p_threshold,

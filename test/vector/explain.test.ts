@@ -156,6 +156,20 @@ describe(`search plans with ${USERS * CONVERSATIONS_PER_USER * VECTORS_PER_CONVE
     expect(rows).toEqual(exact);
   });
 
+  it("an unfiltered search for more than hnsw.ef_search (40) rows gets them all (the function widens it)", async () => {
+    const rows = await db.probe.query("select id from public.voltagent_memory_search_vectors($1, $2, 100, null, null, null, null)", [query, DIMS]);
+    expect(rows).toHaveLength(100);
+    // The statement alone, at pgvector's default ef_search, stops at 40: what the widening is for.
+    const name = "ef_default";
+    await db.probe.query(`prepare ${name} (extensions.vector, uuid, text, jsonb, double precision, integer) as ${await statement({})}`);
+    try {
+      const plain = await db.probe.query(`execute ${name} ('${query}', null, null, null, null, 100)`);
+      expect(plain.length).toBeLessThanOrEqual(40);
+    } finally {
+      await db.probe.query(`deallocate ${name}`);
+    }
+  });
+
   it("the test of the test: without the conversation index the per-conversation plan fails the assertion", async () => {
     await db.embedded.pglite.exec("begin; drop index public.voltagent_memory_vectors_conversation_idx;");
     try {
