@@ -1,6 +1,6 @@
 import { defineConfig } from "tsup";
 
-const external = ["pg", "@supabase/supabase-js", "@electric-sql/pglite", "@voltagent/core", "zod", "vitest", "ai"];
+const external = ["pg", "@supabase/supabase-js", "@electric-sql/pglite", "@electric-sql/pglite-pgvector", "@voltagent/core", "zod", "vitest", "ai"];
 
 export default defineConfig([
   {

@@ -9,7 +9,7 @@ import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { PGliteLike } from "./db/drivers.js";
-import { BUNDLED_MIGRATIONS, PACKAGE_VERSION, STUB_AUTH_SQL } from "./generated/sql.js";
+import { BUNDLED_MIGRATIONS, BUNDLED_VECTOR_MIGRATIONS, PACKAGE_VERSION, STUB_AUTH_SQL } from "./generated/sql.js";
 import { migrate } from "./migrations/runner.js";
 
 export interface EmbeddedDatabaseOptions {
@@ -22,6 +22,12 @@ export interface EmbeddedDatabaseOptions {
    * PGlite's first start is its slowest part; this pays it once per machine. Default true.
    */
   cache?: boolean;
+  /**
+   * Semantic memory: load pgvector into PGlite and apply the optional vector migrations, for
+   * SupabaseAuthVectorAdapter. Needs the optional peer `@electric-sql/pglite-pgvector` (the version
+   * that matches your PGlite). Default false: storage-only users need neither.
+   */
+  vectors?: boolean;
 }
 
 export interface EmbeddedUser {
@@ -48,6 +54,24 @@ type PGliteModule = {
   };
 };
 
+/** A PGlite extension as `@electric-sql/pglite-pgvector` exports it. */
+type PGliteExtension = { name: string; setup: (...args: never[]) => unknown };
+
+async function loadPgvector(): Promise<Record<string, PGliteExtension>> {
+  try {
+    const mod = (await import("@electric-sql/pglite-pgvector")) as unknown as { vector: PGliteExtension };
+    return { vector: mod.vector };
+  } catch (cause) {
+    throw Object.assign(
+      new Error(
+        "createEmbeddedDatabase({ vectors: true }) needs the `@electric-sql/pglite-pgvector` package, in the version that matches " +
+          "@electric-sql/pglite (0.0.15 for PGlite 0.5.14). Run: npm install @electric-sql/pglite-pgvector",
+      ),
+      { cause },
+    );
+  }
+}
+
 async function loadPGlite(): Promise<PGliteModule> {
   try {
     return (await import("@electric-sql/pglite")) as unknown as PGliteModule;
@@ -56,36 +80,43 @@ async function loadPGlite(): Promise<PGliteModule> {
   }
 }
 
-function cachePath(): string {
-  const fingerprint = BUNDLED_MIGRATIONS.map((m) => m.checksum.slice(0, 8)).join("-");
-  return join(tmpdir(), "voltagent-supabase-auth-memory", `pglite-${PACKAGE_VERSION}-${fingerprint}.tar`);
+function cachePath(vectors: boolean): string {
+  const migrations = vectors ? [...BUNDLED_MIGRATIONS, ...BUNDLED_VECTOR_MIGRATIONS] : BUNDLED_MIGRATIONS;
+  const fingerprint = migrations.map((m) => m.checksum.slice(0, 8)).join("-");
+  return join(tmpdir(), "voltagent-supabase-auth-memory", `pglite-${PACKAGE_VERSION}${vectors ? "-vectors" : ""}-${fingerprint}.tar`);
 }
 
 export async function createEmbeddedDatabase(options: EmbeddedDatabaseOptions = {}): Promise<EmbeddedDatabase> {
   const { PGlite } = await loadPGlite();
+  const vectors = options.vectors === true;
+  // Only loaded when asked: storage-only users need not install pglite-pgvector.
+  const extensions = vectors ? { extensions: await loadPgvector() } : {};
+  const sets = vectors ? { with: ["vectors"] as const } : {};
   let db: Awaited<ReturnType<PGliteModule["PGlite"]["create"]>>;
   if (options.dataDir) {
     await mkdir(options.dataDir, { recursive: true });
-    db = await PGlite.create(options.dataDir);
+    db = await PGlite.create(options.dataDir, extensions);
     await db.exec(STUB_AUTH_SQL);
-    await migrate({ pglite: db });
+    await migrate({ pglite: db }, sets);
   } else {
-    const cached = options.cache === false ? undefined : await readFile(cachePath()).catch(() => undefined);
+    const cached = options.cache === false ? undefined : await readFile(cachePath(vectors)).catch(() => undefined);
     // A data directory cached by another PGlite release may be for another Postgres major version
     // (PGlite 0.5 is Postgres 17, 0.6 is Postgres 19), which refuses to start on it: rebuild it then.
     // PGlite exports no version to key the cache by.
-    const restored = cached ? await PGlite.create({ loadDataDir: new Blob([new Uint8Array(cached)]) }).catch(() => undefined) : undefined;
+    const restored = cached
+      ? await PGlite.create({ loadDataDir: new Blob([new Uint8Array(cached)]), ...extensions }).catch(() => undefined)
+      : undefined;
     if (restored) {
       db = restored;
       // A no-op when the cache is current; applies anything newer otherwise.
-      await migrate({ pglite: db });
+      await migrate({ pglite: db }, sets);
     } else {
-      db = await PGlite.create();
+      db = await PGlite.create(extensions);
       await db.exec(STUB_AUTH_SQL);
-      await migrate({ pglite: db });
+      await migrate({ pglite: db }, sets);
       if (options.cache !== false) {
         const dump = await db.dumpDataDir("none");
-        const target = cachePath();
+        const target = cachePath(vectors);
         const temporary = `${target}.${process.pid}.${randomUUID()}`;
         await mkdir(join(target, ".."), { recursive: true });
         await writeFile(temporary, new Uint8Array(await dump.arrayBuffer()));

@@ -1,5 +1,6 @@
 import {
   MigrationRequiredError,
+  PgvectorUnavailableError,
   StorageTimeoutError,
   StorageUnavailableError,
   SupabaseAuthMemoryError,
@@ -42,6 +43,14 @@ const NETWORK_MESSAGES = [
   /error sending request/i,
   /Failed to fetch|NetworkError/i,
 ];
+
+/** The constraint a driver error names; PostgREST reports no constraint field, only the server's message. */
+export function constraintOf(error: unknown): string | undefined {
+  const shape: DriverErrorShape = typeof error === "object" && error !== null ? (error as DriverErrorShape) : {};
+  if (typeof shape.constraint === "string") return shape.constraint;
+  const match = typeof shape.message === "string" ? /constraint "([^"]+)"/.exec(shape.message) : null;
+  return match?.[1];
+}
 
 function text(value: unknown): string | undefined {
   return typeof value === "string" && value.length > 0 ? value : undefined;
@@ -108,6 +117,10 @@ export function mapDatabaseError(error: unknown, context: { operation: string; w
       ...base,
       retryable: true,
     });
+  }
+  // Raised by the vector migration itself (applied through the SQL editor or `supabase db push`).
+  if (code === "VS501" || code === "VS502") {
+    return new PgvectorUnavailableError(`${context.operation}: ${message}`, base);
   }
   if (code === "42501") {
     return new SupabaseAuthMemoryError("PERMISSION_DENIED", `${context.operation} is not permitted: ${message}`, base);

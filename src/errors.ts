@@ -22,6 +22,9 @@ export type SupabaseAuthMemoryErrorCode =
   | "STORAGE_UNAVAILABLE"
   | "STORAGE_TIMEOUT"
   | "STORAGE_ERROR"
+  | "PGVECTOR_UNAVAILABLE"
+  | "INVALID_VECTOR"
+  | "NOT_VECTOR_OWNER"
   | (string & {});
 
 export interface SupabaseAuthMemoryErrorOptions {
@@ -172,5 +175,45 @@ export class InvalidInputError extends SupabaseAuthMemoryError {
   constructor(message: string, options: SupabaseAuthMemoryErrorOptions = {}) {
     super("INVALID_INPUT", message, options);
     this.name = "InvalidInputError";
+  }
+}
+
+/** Vector migrations requested where pgvector cannot be used (not installed, or in another schema). */
+export class PgvectorUnavailableError extends SupabaseAuthMemoryError {
+  constructor(message?: string, options: SupabaseAuthMemoryErrorOptions = {}) {
+    super(
+      "PGVECTOR_UNAVAILABLE",
+      message ??
+        "The vector migrations need pgvector (the Postgres extension \"vector\"), which this server does not have. " +
+          "The base schema does not need it: run `migrate` without `--with vectors`, or install pgvector 0.5.0 or later.",
+      {
+        hint: "On Supabase: Database > Extensions > enable \"vector\" (or just run migrate --with vectors, which creates it in schema extensions).",
+        ...options,
+      },
+    );
+    this.name = "PgvectorUnavailableError";
+  }
+
+  static wrongSchema(schema: string, options: SupabaseAuthMemoryErrorOptions = {}): PgvectorUnavailableError {
+    return new PgvectorUnavailableError(
+      `pgvector is installed in schema "${schema}"; this library's vector migrations expect it in schema "extensions", as Supabase installs it.`,
+      { hint: "alter extension vector set schema extensions;", details: { schema }, ...options },
+    );
+  }
+}
+
+/** A vector that pgvector cannot store or compare: empty, not numbers, NaN or Infinity, too many dimensions. */
+export class InvalidVectorError extends SupabaseAuthMemoryError {
+  constructor(message: string, options: SupabaseAuthMemoryErrorOptions = {}) {
+    super("INVALID_VECTOR", message, options);
+    this.name = "InvalidVectorError";
+  }
+}
+
+/** A vector id already stored for another owner (or as a document without one): owners never change. */
+export class NotVectorOwnerError extends SupabaseAuthMemoryError {
+  constructor(message: string, options: SupabaseAuthMemoryErrorOptions = {}) {
+    super("NOT_VECTOR_OWNER", message, options);
+    this.name = "NotVectorOwnerError";
   }
 }

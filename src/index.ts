@@ -60,3 +60,13 @@ export type { OperationArgs, OperationResult, OperationSpec, ResultShape } from 
 export { OPERATIONS, type OperationName } from "./storage/operations.js";
 export type { PostgrestErrorLike, RpcCallLike, SupabaseClientLike, SupabaseClientOptions } from "./transports/supabase.js";
 export type { DeadlineOptions } from "./transports/deadline.js";
+export {
+  SupabaseAuthVectorAdapter,
+  type SupabaseAuthVectorAdapterOptions,
+  type SupabaseAuthVectorCommonOptions,
+} from "./vector/connected-adapter.js";
+export { VectorAdapterBase, type VectorAdapterBaseOptions } from "./vector/adapter.js";
+export { VECTOR_OPERATIONS, type VectorOperationName } from "./vector/operations.js";
+export { InvalidVectorError, NotVectorOwnerError, PgvectorUnavailableError } from "./errors.js";
+export { VECTOR_SCHEMA_VERSION, type MigrationSet } from "./migrations/catalog.js";
+export type { MigrationStatusOptions } from "./migrations/runner.js";

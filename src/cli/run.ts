@@ -2,9 +2,9 @@ import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { PACKAGE_VERSION } from "../generated/sql.js";
 import { isSupabaseAuthMemoryError, SupabaseAuthMemoryError } from "../errors.js";
-import { MIGRATIONS, renderMigration } from "../migrations/catalog.js";
+import { migrationsFor, renderMigration } from "../migrations/catalog.js";
 import { exportMigrations } from "../migrations/export.js";
-import { migrate, migrationStatus } from "../migrations/runner.js";
+import { checkSets, migrate, migrationStatus } from "../migrations/runner.js";
 import { applyUpgrade, checkUpgrade } from "../upgrade/apply.js";
 import { formatReport, formatResult } from "../upgrade/format.js";
 import type { UnmappedPolicy, UpgradeOptions } from "../upgrade/types.js";
@@ -30,7 +30,9 @@ Commands:
 
 Options:
   --database-url <url>  Postgres URL (default: $DATABASE_URL); use the direct or session-pooler URL
-  --from <n>            with sql: start at migration n (default 1)
+  --with vectors        with migrate, status, sql and export: also the optional vector set (semantic
+                        memory; needs pgvector). Its migrations are numbered from 1001
+  --from <n>            with sql: start at migration n (default 1; 1001 for the vector set alone)
   --json                with status and upgrade: machine-readable output
   --map <file.json>     with upgrade: {"old user id": "auth.users id", ...}
   --map-by-email        with upgrade: map old ids that are emails to the auth.users row with that email
@@ -59,6 +61,7 @@ function parseCommandLine(argv: string[]) {
       allowPositionals: true,
       options: {
         "database-url": { type: "string" },
+        with: { type: "string", multiple: true },
         to: { type: "string" },
         from: { type: "string" },
         json: { type: "boolean" },
@@ -94,46 +97,57 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       return command || values.help ? 0 : 2;
     }
     if (rest.length > 0) throw new SupabaseAuthMemoryError("INVALID_CONFIG", `Unexpected argument "${rest[0]}".`);
+    // `--with vectors` or `--with=vectors,other`: the optional migration sets.
+    const sets = checkSets((values.with ?? []).flatMap((v) => v.split(",")).map((v) => v.trim()).filter(Boolean));
+    const withSets = sets.length > 0 ? ` --with ${sets.join(",")}` : "";
 
     switch (command) {
       case "migrate": {
         const url = databaseUrl(values, io);
         const result = await migrate(
           { connectionString: url },
-          { onProgress: (p) => io.out(`applied ${p.file} (${Math.round(p.durationMs)} ms)`) },
+          { onProgress: (p) => io.out(`applied ${p.file} (${Math.round(p.durationMs)} ms)`), with: sets },
         );
+        const vectors = result.vectorSchemaVersion === undefined ? "" : `, vector schema version ${result.vectorSchemaVersion}`;
         io.out(
           result.applied.length === 0
-            ? `Already up to date at schema version ${result.schemaVersion}.`
-            : `Applied ${result.applied.length} migration(s); the database is at schema version ${result.schemaVersion}.`,
+            ? `Already up to date at schema version ${result.schemaVersion}${vectors}.`
+            : `Applied ${result.applied.length} migration(s); the database is at schema version ${result.schemaVersion}${vectors}.`,
         );
         return 0;
       }
       case "status": {
-        const status = await migrationStatus({ connectionString: databaseUrl(values, io) });
+        const status = await migrationStatus({ connectionString: databaseUrl(values, io) }, { with: sets });
         if (values.json) {
           io.out(JSON.stringify(status, null, 2));
         } else {
           io.out(`Library schema version: ${status.libraryVersion}; database: ${status.databaseVersion} (${status.state}).`);
+          if (status.vectors.requested || status.vectors.databaseVersion > 0) {
+            io.out(`Vector schema version: library ${status.vectors.libraryVersion}; database ${status.vectors.databaseVersion}.`);
+          }
           for (const row of status.applied) io.out(`  applied  ${String(row.id).padStart(4, "0")}_${row.name}  ${row.appliedAt.toISOString()}`);
           if (status.state !== "upstream-schema") for (const row of status.pending) io.out(`  pending  ${row.file}`);
           // One line, in the same shape as every other failure: the problems, then the stable code.
           if (status.problems.length > 0) io.err(`${NAME}: ${describe(problemError(status.state, status.problems))}`);
-          if (status.state === "pending") io.out(`Run: npx ${NAME} migrate`);
+          if (status.state === "pending") io.out(`Run: npx ${NAME} migrate${withSets}`);
         }
         return status.problems.length > 0 ? 1 : 0;
       }
       case "sql": {
+        const migrations = migrationsFor(sets);
         const from = values.from === undefined ? 1 : Number(values.from);
-        if (!Number.isInteger(from) || from < 1 || from > MIGRATIONS.length) {
-          throw new SupabaseAuthMemoryError("INVALID_CONFIG", `--from must be a migration number from 1 to ${MIGRATIONS.length}.`);
+        if (!Number.isInteger(from) || !migrations.some((m) => m.id === from)) {
+          throw new SupabaseAuthMemoryError(
+            "INVALID_CONFIG",
+            `--from must be the number of a bundled migration: ${migrations.map((m) => m.id).join(", ")}${sets.length === 0 ? " (the vector set, from 1001, needs --with vectors)" : ""}.`,
+          );
         }
-        for (const migration of MIGRATIONS.filter((m) => m.id >= from)) io.out(renderMigration(migration));
+        for (const migration of migrations.filter((m) => m.id >= from)) io.out(renderMigration(migration));
         return 0;
       }
       case "export": {
         if (!values.to) throw new SupabaseAuthMemoryError("INVALID_CONFIG", "export needs --to <dir> (for example supabase/migrations).");
-        const files = await exportMigrations({ to: values.to });
+        const files = await exportMigrations({ to: values.to, with: sets });
         for (const file of files) io.out(`${file.written ? "wrote  " : "kept   "} ${file.path}`);
         io.out("Apply them with: supabase db push");
         return 0;

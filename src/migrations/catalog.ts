@@ -1,12 +1,41 @@
-import { BUNDLED_MIGRATIONS, type BundledMigration } from "../generated/sql.js";
+import { BUNDLED_MIGRATIONS, BUNDLED_VECTOR_MIGRATIONS, type BundledMigration } from "../generated/sql.js";
 
 export type { BundledMigration };
 
-/** The migrations this version of the library ships, in order. */
+/** The base migrations this version of the library ships, in order. */
 export const MIGRATIONS: readonly BundledMigration[] = BUNDLED_MIGRATIONS;
 
 /** The schema version this library needs: the id of its last migration. */
 export const SCHEMA_VERSION: number = BUNDLED_MIGRATIONS.length;
+
+/**
+ * Optional migration sets, applied only when asked (`migrate --with vectors`). Each shares the ledger
+ * with the base set under ids offset by its base: vectors/0001 is ledger id 1001.
+ */
+export type MigrationSet = "vectors";
+export const MIGRATION_SETS: readonly MigrationSet[] = ["vectors"];
+export const SET_ID_BASE: Readonly<Record<MigrationSet, number>> = { vectors: 1000 };
+
+/** The vector set (pgvector), in order. */
+export const VECTOR_MIGRATIONS: readonly BundledMigration[] = BUNDLED_VECTOR_MIGRATIONS;
+
+/** The vector schema version this library needs: the number of its last vector migration. */
+export const VECTOR_SCHEMA_VERSION: number = BUNDLED_VECTOR_MIGRATIONS.length;
+
+/** Which set a ledger id belongs to: "base" below 1000, else the set whose range holds it. */
+export function setOfId(id: number): "base" | MigrationSet | undefined {
+  if (id < SET_ID_BASE.vectors) return "base";
+  if (id < SET_ID_BASE.vectors + 1000) return "vectors";
+  return undefined;
+}
+
+/** The base migrations and those of the requested sets, in ledger-id order (base first). */
+export function migrationsFor(sets: readonly MigrationSet[] = []): readonly BundledMigration[] {
+  return sets.includes("vectors") ? [...MIGRATIONS, ...VECTOR_MIGRATIONS] : MIGRATIONS;
+}
+
+/** Every migration this library knows, requested or not (for the ledger checks). */
+export const ALL_MIGRATIONS: readonly BundledMigration[] = [...MIGRATIONS, ...VECTOR_MIGRATIONS];
 
 /** A private schema (PostgREST exposes `public`, not this one) for the migration ledger. */
 export const LEDGER_SCHEMA = "voltagent_memory";

@@ -1,13 +1,15 @@
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { SupabaseAuthMemoryError } from "../errors.js";
-import { MIGRATIONS, renderMigration } from "./catalog.js";
+import { type MigrationSet, migrationsFor, renderMigration } from "./catalog.js";
 
 export interface ExportOptions {
   /** Target folder, usually `supabase/migrations` of a Supabase CLI project. */
   to: string;
   /** Time for the first new file's version; later files get one second more each. Default: now. */
   now?: Date;
+  /** Optional sets to export as well (`["vectors"]`): their files follow the base set's. */
+  with?: readonly MigrationSet[];
 }
 
 export interface ExportedFile {
@@ -18,7 +20,7 @@ export interface ExportedFile {
 }
 
 /** The Supabase CLI reads `<digits>_<name>.sql`; the digits are its version and order. */
-const SUFFIX = (file: string) => `_voltagent_memory_${file}`;
+const SUFFIX = (file: string) => `_voltagent_memory_${file.replace(/\//g, "_")}`;
 
 function version(date: Date): string {
   const p = (n: number) => String(n).padStart(2, "0");
@@ -44,7 +46,7 @@ export async function exportMigrations(options: ExportOptions): Promise<Exported
   if (latest && version(start) <= latest) start = new Date(fromVersion(latest).getTime() + 1000);
   const result: ExportedFile[] = [];
   let offset = 0;
-  for (const migration of MIGRATIONS) {
+  for (const migration of migrationsFor(options.with ?? [])) {
     const content = renderMigration(migration);
     const already = existing.find((name) => /^\d+_/.test(name) && name.endsWith(SUFFIX(migration.file)));
     if (already) {

@@ -7,8 +7,12 @@ export {
   LEDGER_TABLE,
   MIGRATIONS,
   SCHEMA_VERSION,
+  VECTOR_MIGRATIONS,
+  VECTOR_SCHEMA_VERSION,
+  migrationsFor,
   renderMigration,
   type BundledMigration,
+  type MigrationSet,
 } from "./catalog.js";
 export { exportMigrations, type ExportedFile, type ExportOptions } from "./export.js";
 export {
@@ -21,6 +25,7 @@ export {
   type MigrationProgress,
   type MigrationState,
   type MigrationStatus,
+  type MigrationStatusOptions,
 } from "./runner.js";
 export {
   ARCHIVE_SCHEMA,

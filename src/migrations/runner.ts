@@ -5,17 +5,24 @@ import {
   AuthSchemaMissingError,
   DatabaseAheadOfLibraryError,
   MigrationChecksumMismatchError,
+  PgvectorUnavailableError,
+  SupabaseAuthMemoryError,
 } from "../errors.js";
 import { detectUpstreamSchema, type UpstreamDetection } from "../upgrade/introspect.js";
 import { UpstreamSchemaDetectedError } from "../upgrade/errors.js";
 import {
+  ALL_MIGRATIONS,
   LEDGER_BOOTSTRAP_SQL,
   LEDGER_TABLE,
   MIGRATION_LOCK_KEY,
-  MIGRATIONS,
+  MIGRATION_SETS,
   SCHEMA_VERSION,
+  VECTOR_SCHEMA_VERSION,
   type BundledMigration,
+  type MigrationSet,
   ledgerInsertSql,
+  migrationsFor,
+  setOfId,
 } from "./catalog.js";
 
 export interface LedgerRow {
@@ -37,12 +44,24 @@ export interface MigrateOptions {
   onProgress?: (progress: MigrationProgress) => void;
   /** How long to wait for another process's run to finish. Default 60 000 ms. */
   lockTimeoutMs?: number;
+  /**
+   * Optional migration sets to apply as well as the base set: `["vectors"]` for semantic memory
+   * (needs pgvector). Without it nothing of a set is applied, and nothing of it is required.
+   */
+  with?: readonly MigrationSet[];
+}
+
+export interface MigrationStatusOptions {
+  /** Optional sets whose pending migrations to report (see {@link MigrateOptions.with}). */
+  with?: readonly MigrationSet[];
 }
 
 export interface MigrateResult {
   /** The migrations this call applied, in order; empty when the database was already current. */
   applied: MigrationProgress[];
   schemaVersion: number;
+  /** The vector set's version, when it was requested. */
+  vectorSchemaVersion?: number;
 }
 
 /**
@@ -55,8 +74,10 @@ export interface MigrationStatus {
   state: MigrationState;
   /** The last migration this library ships. */
   libraryVersion: number;
-  /** The highest migration recorded in the database's ledger (0 when none). */
+  /** The highest base migration recorded in the database's ledger (0 when none). */
   databaseVersion: number;
+  /** The vector set: what the library ships, what the ledger holds, and whether it was requested. */
+  vectors: { requested: boolean; libraryVersion: number; databaseVersion: number };
   applied: LedgerRow[];
   pending: Array<Pick<BundledMigration, "id" | "name" | "file">>;
   /** One line per problem found, for people. */
@@ -79,17 +100,24 @@ function toLedgerRow(row: RawLedgerRow): LedgerRow {
   };
 }
 
-/** Compares the ledger with the bundled migrations. Pure, so that status and migrate agree. */
-export function assessLedger(rows: readonly LedgerRow[]): MigrationStatus {
+/**
+ * Compares the ledger with the bundled migrations. Pure, so that status and migrate agree. Applied
+ * migrations of every set are checked (checksum, ahead-of-library); only the base set and the
+ * requested sets can be pending.
+ */
+export function assessLedger(rows: readonly LedgerRow[], sets: readonly MigrationSet[] = []): MigrationStatus {
   const problems: string[] = [];
   let state: MigrationState = "up-to-date";
   for (const row of rows) {
-    const known = MIGRATIONS.find((m) => m.id === row.id);
+    const known = ALL_MIGRATIONS.find((m) => m.id === row.id);
     if (!known) {
       state = "ahead-of-library";
+      const set = setOfId(row.id);
       problems.push(
-        `The database has migration ${row.id} (${row.name}), which this version of voltagent-supabase-auth-memory ` +
-          `does not know (it ships 1..${SCHEMA_VERSION}). Upgrade the library instead of running an older one.`,
+        `The database has ${set === "vectors" ? "vector " : ""}migration ${row.id} (${row.name}), which this version of ` +
+          `voltagent-supabase-auth-memory does not know (it ships 1..${SCHEMA_VERSION}` +
+          `${VECTOR_SCHEMA_VERSION > 0 ? ` and vectors 1001..${1000 + VECTOR_SCHEMA_VERSION}` : ""}). ` +
+          "Upgrade the library instead of running an older one.",
       );
     } else if (known.checksum !== row.checksum || known.name !== row.name) {
       if (state !== "ahead-of-library") state = "checksum-mismatch";
@@ -100,16 +128,55 @@ export function assessLedger(rows: readonly LedgerRow[]): MigrationStatus {
     }
   }
   const appliedIds = new Set(rows.map((r) => r.id));
-  const pending = MIGRATIONS.filter((m) => !appliedIds.has(m.id)).map(({ id, name, file }) => ({ id, name, file }));
+  const pending = migrationsFor(sets)
+    .filter((m) => !appliedIds.has(m.id))
+    .map(({ id, name, file }) => ({ id, name, file }));
   if (state === "up-to-date" && pending.length > 0) state = "pending";
+  const inBase = rows.filter((r) => setOfId(r.id) === "base");
+  const inVectors = rows.filter((r) => setOfId(r.id) === "vectors");
   return {
     state,
     libraryVersion: SCHEMA_VERSION,
-    databaseVersion: rows.reduce((max, r) => Math.max(max, r.id), 0),
+    databaseVersion: inBase.reduce((max, r) => Math.max(max, r.id), 0),
+    vectors: {
+      requested: sets.includes("vectors"),
+      libraryVersion: VECTOR_SCHEMA_VERSION,
+      databaseVersion: inVectors.reduce((max, r) => Math.max(max, r.id - 1000), 0),
+    },
     applied: [...rows],
     pending,
     problems,
   };
+}
+
+/** @internal Refuses an unknown set name (the CLI and API take strings from users). */
+export function checkSets(sets: readonly string[] | undefined): MigrationSet[] {
+  const result: MigrationSet[] = [];
+  for (const set of sets ?? []) {
+    if (!MIGRATION_SETS.includes(set as MigrationSet)) {
+      throw new SupabaseAuthMemoryError(
+        "INVALID_CONFIG",
+        `Unknown migration set "${set}": the optional sets are ${MIGRATION_SETS.join(", ")}.`,
+      );
+    }
+    if (!result.includes(set as MigrationSet)) result.push(set as MigrationSet);
+  }
+  return result;
+}
+
+/**
+ * Before the first vector migration: pgvector must be installable here, and (if already installed)
+ * live in the schema `extensions`. The migration checks the same in SQL for other ways of applying it;
+ * this gives the typed error.
+ */
+async function checkPgvector(db: SqlExecutor): Promise<void> {
+  const [row] = await db.query<{ available: boolean; schema: string | null }>(
+    `select exists (select 1 from pg_catalog.pg_available_extensions where name = 'vector') as available,
+            (select n.nspname::text from pg_catalog.pg_extension e
+               join pg_catalog.pg_namespace n on n.oid = e.extnamespace where e.extname = 'vector') as schema`,
+  );
+  if (!row?.available) throw new PgvectorUnavailableError();
+  if (row.schema && row.schema !== "extensions") throw PgvectorUnavailableError.wrongSchema(row.schema);
 }
 
 function refuse(status: MigrationStatus): void {
@@ -171,6 +238,8 @@ export async function withSession<T>(target: DatabaseTarget, operation: string, 
  */
 export async function migrate(target: DatabaseTarget, options: MigrateOptions = {}): Promise<MigrateResult> {
   const lockTimeoutMs = options.lockTimeoutMs ?? 60_000;
+  const sets = checkSets(options.with);
+  const bundled = migrationsFor(sets);
   return withSession(target, "Migrating", async (session) => {
     await checkSupabaseShape(session);
     const applied: MigrationProgress[] = [];
@@ -188,10 +257,11 @@ export async function migrate(target: DatabaseTarget, options: MigrateOptions = 
           );
         }
         await tx.exec(LEDGER_BOOTSTRAP_SQL);
-        const status = assessLedger(await readLedger(tx));
+        const status = assessLedger(await readLedger(tx), sets);
         refuse(status);
-        const next = MIGRATIONS.find((m) => m.id === status.pending[0]?.id);
+        const next = bundled.find((m) => m.id === status.pending[0]?.id);
         if (!next) return null;
+        if (setOfId(next.id) === "vectors") await checkPgvector(tx);
         const started = performance.now();
         await tx.exec(next.sql);
         await tx.exec(ledgerInsertSql(next));
@@ -201,15 +271,18 @@ export async function migrate(target: DatabaseTarget, options: MigrateOptions = 
       applied.push(step);
       options.onProgress?.(step);
     }
-    return { applied, schemaVersion: SCHEMA_VERSION };
+    return sets.includes("vectors")
+      ? { applied, schemaVersion: SCHEMA_VERSION, vectorSchemaVersion: VECTOR_SCHEMA_VERSION }
+      : { applied, schemaVersion: SCHEMA_VERSION };
   });
 }
 
 /** Reads the ledger and compares it with the bundled migrations; changes nothing. */
-export async function migrationStatus(target: DatabaseTarget): Promise<MigrationStatus> {
+export async function migrationStatus(target: DatabaseTarget, options: MigrationStatusOptions = {}): Promise<MigrationStatus> {
+  const sets = checkSets(options.with);
   return withSession(target, "Reading migration status", async (session) => {
     await checkSupabaseShape(session);
-    const status = assessLedger(await readLedger(session));
+    const status = assessLedger(await readLedger(session), sets);
     const upstream = await detectUpstreamSchema(session);
     if (upstream) {
       const error = new UpstreamSchemaDetectedError(describeDetection(upstream), {}, upstream.source);

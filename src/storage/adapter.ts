@@ -14,8 +14,9 @@ import type {
 import type { UIMessage } from "ai";
 import { toAdapterError, type CallContext } from "./adapter-errors.js";
 import { decodeText, encodeJson, encodeText } from "../codec.js";
-import { InvalidInputError, MigrationRequiredError, SupabaseAuthMemoryError } from "../errors.js";
+import { InvalidInputError, SupabaseAuthMemoryError } from "../errors.js";
 import { SCHEMA_VERSION } from "../generated/schema-version.js";
+import { createSchemaCheck } from "../schema-check.js";
 import { OPERATIONS, type OperationArgs, type OperationName } from "./operations.js";
 import {
   conversationFromRow,
@@ -50,6 +51,9 @@ export interface MemoryAdapterBaseOptions {
 type Row = Record<string, unknown>;
 
 /** Optional WorkflowStateEntry fields an update can clear by holding them as undefined. */
+/** What a missing or old schema error tells the user to run. */
+const MIGRATE_COMMAND = "npx voltagent-supabase-auth-memory migrate --database-url <postgres url>";
+
 const CLEARABLE_WORKFLOW_FIELDS: ReadonlySet<string> = new Set([
   "input",
   "context",
@@ -85,52 +89,26 @@ function optionalText(value: string | undefined | null): string | null {
 export class MemoryAdapterBase implements StorageAdapter {
   private readonly transport: Transport;
   private readonly userId: (value: unknown) => Promise<string> | string;
-  private schemaChecked = false;
-  private schemaCheck: Promise<void> | undefined;
+  private readonly schema: ReturnType<typeof createSchemaCheck>;
 
   constructor(transport: Transport, options: MemoryAdapterBaseOptions = {}) {
     this.transport = transport;
     this.userId = createUserIdResolver(options.resolveUserId);
+    this.schema = createSchemaCheck({
+      transport,
+      versionOperation: OPERATIONS.schemaVersion,
+      required: SCHEMA_VERSION,
+      command: MIGRATE_COMMAND,
+      label: "voltagent-supabase-auth-memory schema",
+    });
   }
 
   // ---------------------------------------------------------------------------------------------
   // Plumbing
 
-  /** Checks once, on first use, that the database has this library's schema at the needed version. */
-  private ensureSchema(): Promise<void> {
-    this.schemaCheck ??= (async () => {
-      let version: number;
-      try {
-        version = Number(await this.transport.call(OPERATIONS.schemaVersion, {}));
-      } catch (error) {
-        const mapped = toAdapterError(error, { operation: "Checking the schema version", where: this.transport.where });
-        if (mapped instanceof MigrationRequiredError) {
-          throw new MigrationRequiredError(
-            "The database has no voltagent-supabase-auth-memory schema. Apply the bundled migrations first: " +
-              "npx voltagent-supabase-auth-memory migrate --database-url <postgres url>",
-            { cause: error },
-          );
-        }
-        throw mapped;
-      }
-      if (version < SCHEMA_VERSION) {
-        throw new MigrationRequiredError(
-          `The database schema is at version ${version}; this version of voltagent-supabase-auth-memory needs ${SCHEMA_VERSION}. ` +
-            "Run: npx voltagent-supabase-auth-memory migrate --database-url <postgres url>",
-          { details: { databaseVersion: version, libraryVersion: SCHEMA_VERSION } },
-        );
-      }
-      this.schemaChecked = true;
-    })();
-    // A failed check (server down, not migrated yet) is retried by the next call.
-    this.schemaCheck.catch(() => {
-      this.schemaCheck = undefined;
-    });
-    return this.schemaCheck;
-  }
 
   private async call(operation: OperationName, args: OperationArgs, context: Omit<CallContext, "operation" | "where">): Promise<unknown> {
-    if (!this.schemaChecked) await this.ensureSchema();
+    if (!this.schema.done) await this.schema.ensure();
     try {
       return await this.transport.call(OPERATIONS[operation], args);
     } catch (error) {

@@ -16,3 +16,13 @@ export {
   DEFAULT_ERROR_CODES,
   type RawProbe,
 } from "./types.js";
+export { runVectorConformanceSuite } from "./vector/suite.js";
+export { VECTOR_CONTRACT_POINT_IDS, VECTOR_CONTRACT_POINTS, type VectorContractPointId } from "./vector/points.js";
+export {
+  DEFAULT_VECTOR_ERROR_CODES,
+  type VectorConformanceCapabilities,
+  type VectorConformanceErrorCodes,
+  type VectorConformanceHooks,
+  type VectorConformanceTarget,
+  type VectorProbe,
+} from "./vector/types.js";
