@@ -6,17 +6,20 @@
  * lives in src/edge/ and is exported here.
  */
 export { SupabaseAuthMemoryAdapter, type SupabaseAuthMemoryEdgeOptions } from "./edge/memory-adapter.js";
+export { SupabaseAuthVectorAdapter, type SupabaseAuthVectorEdgeOptions } from "./edge/vector-adapter.js";
 export type { SupabaseConnection } from "./transports/connect-supabase.js";
 export type { DeadlineOptions } from "./transports/deadline.js";
 export type { PostgrestErrorLike, RpcCallLike, SupabaseClientLike, SupabaseClientOptions } from "./transports/supabase.js";
 export type { Transport } from "./transports/transport.js";
 export type { OperationArgs, OperationResult, OperationSpec, ResultShape } from "./transports/operation.js";
-export { SCHEMA_VERSION } from "./generated/schema-version.js";
+export { SCHEMA_VERSION, VECTOR_SCHEMA_VERSION } from "./generated/schema-version.js";
 export {
   InvalidInputError,
   InvalidUserIdError,
+  InvalidVectorError,
   MigrationRequiredError,
   NotConversationOwnerError,
+  NotVectorOwnerError,
   StorageTimeoutError,
   StorageUnavailableError,
   SupabaseAuthMemoryError,

@@ -1,7 +1,7 @@
 import { MemoryAdapterBase, type MemoryAdapterBaseOptions } from "../storage/adapter.js";
-import { connectSupabase, type SupabaseConnection } from "../transports/connect-supabase.js";
+import type { SupabaseConnection } from "../transports/connect-supabase.js";
 import type { DeadlineOptions } from "../transports/deadline.js";
-import { SupabaseAuthMemoryError } from "../errors.js";
+import { connectEdge } from "./connect.js";
 
 export type SupabaseAuthMemoryEdgeOptions = SupabaseConnection & MemoryAdapterBaseOptions & DeadlineOptions;
 
@@ -12,14 +12,6 @@ export type SupabaseAuthMemoryEdgeOptions = SupabaseConnection & MemoryAdapterBa
  */
 export class SupabaseAuthMemoryAdapter extends MemoryAdapterBase {
   constructor(options: SupabaseAuthMemoryEdgeOptions) {
-    const transport = connectSupabase(options ?? {});
-    if (!transport) {
-      throw new SupabaseAuthMemoryError(
-        "INVALID_CONFIG",
-        "SupabaseAuthMemoryAdapter from voltagent-supabase-auth-memory/supabase needs supabase (a supabase-js client) or " +
-          "supabaseUrl + supabaseKey (+ accessToken). For pg or PGlite, import it from voltagent-supabase-auth-memory.",
-      );
-    }
-    super(transport, options);
+    super(connectEdge(options, "SupabaseAuthMemoryAdapter"), options);
   }
 }

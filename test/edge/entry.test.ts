@@ -15,8 +15,10 @@ const dist = (file: string) => {
   return path;
 };
 
+type AdapterClass = new (options: Record<string, unknown>) => { constructor: { name: string } };
 type Entry = {
-  SupabaseAuthMemoryAdapter: new (options: Record<string, unknown>) => { constructor: { name: string } };
+  SupabaseAuthMemoryAdapter: AdapterClass;
+  SupabaseAuthVectorAdapter: AdapterClass;
   isSupabaseAuthMemoryError: (error: unknown) => boolean;
 };
 
@@ -27,9 +29,13 @@ describe("voltagent-supabase-auth-memory/supabase (dist)", () => {
       [
         "InvalidInputError",
         "InvalidUserIdError",
+        "InvalidVectorError",
         "MigrationRequiredError",
         "NotConversationOwnerError",
+        "NotVectorOwnerError",
         "SCHEMA_VERSION",
+        "SupabaseAuthVectorAdapter",
+        "VECTOR_SCHEMA_VERSION",
         "StorageTimeoutError",
         "StorageUnavailableError",
         "SupabaseAuthMemoryAdapter",
@@ -43,9 +49,10 @@ describe("voltagent-supabase-auth-memory/supabase (dist)", () => {
     );
     const main = (await import(dist("index.js"))) as Record<string, unknown>;
     expect(edge.SCHEMA_VERSION).toBe(main.SCHEMA_VERSION);
+    expect(edge.VECTOR_SCHEMA_VERSION).toBe(main.VECTOR_SCHEMA_VERSION);
   });
 
-  it("the adapter is named SupabaseAuthMemoryAdapter in both entries and both formats", async () => {
+  it("the adapters are named SupabaseAuthMemoryAdapter and SupabaseAuthVectorAdapter in both entries and both formats", async () => {
     const require = createRequire(import.meta.url);
     const entries = [
       (await import(dist("supabase.js"))) as Entry,
@@ -53,23 +60,28 @@ describe("voltagent-supabase-auth-memory/supabase (dist)", () => {
       (await import(dist("index.js"))) as Entry,
     ];
     for (const entry of entries) {
-      const adapter = new entry.SupabaseAuthMemoryAdapter({ supabaseUrl: "http://127.0.0.1:9", supabaseKey: "key" });
-      expect(adapter.constructor.name).toBe("SupabaseAuthMemoryAdapter");
+      for (const name of ["SupabaseAuthMemoryAdapter", "SupabaseAuthVectorAdapter"] as const) {
+        const adapter = new entry[name]({ supabaseUrl: "http://127.0.0.1:9", supabaseKey: "key" });
+        expect(adapter.constructor.name).toBe(name);
+      }
     }
   });
 
   it("pg and PGlite options are refused with INVALID_CONFIG naming the main entry; errors are recognised across entries", async () => {
     const edge = (await import(dist("supabase.js"))) as Entry;
     const main = (await import(dist("index.js"))) as Entry;
-    for (const options of [{ connectionString: "postgresql://localhost/postgres" }, { pglite: {} }, {}]) {
-      let error: unknown;
-      try {
-        new edge.SupabaseAuthMemoryAdapter(options);
-      } catch (e) {
-        error = e;
+    for (const name of ["SupabaseAuthMemoryAdapter", "SupabaseAuthVectorAdapter"] as const) {
+      for (const options of [{ connectionString: "postgresql://localhost/postgres" }, { pglite: {} }, {}]) {
+        let error: unknown;
+        try {
+          new edge[name](options);
+        } catch (e) {
+          error = e;
+        }
+        expect(error).toMatchObject({ code: "INVALID_CONFIG", message: expect.stringContaining(`${name} from voltagent-supabase-auth-memory/supabase`) });
+        expect(error).toMatchObject({ message: expect.stringContaining("import it from voltagent-supabase-auth-memory") });
+        expect(main.isSupabaseAuthMemoryError(error)).toBe(true);
       }
-      expect(error).toMatchObject({ code: "INVALID_CONFIG", message: expect.stringContaining("import it from voltagent-supabase-auth-memory") });
-      expect(main.isSupabaseAuthMemoryError(error)).toBe(true);
     }
   });
 });
