@@ -25,7 +25,8 @@ export interface DatasetResult {
   workloads: WorkloadResult[];
   explain: Record<string, string>;
   explainSummary: Record<string, { rows?: number; buffers?: string }>;
-  recall: { queries: number; filteredExact: Record<string, number>; unfilteredRecallAt10?: number };
+  /** filteredExact[engine] of asked[engine] queries matched exact search (asked defaults to queries). */
+  recall: { queries: number; filteredExact: Record<string, number>; asked?: Record<string, number>; unfilteredRecallAt10?: number };
 }
 
 export interface VectorResults {
@@ -97,7 +98,7 @@ export function renderVectorReport(r: VectorResults): string {
     lines.push("<details><summary>plans</summary>", "", "ours (the statement inside voltagent_memory_search_vectors):", "", "```", d.explain.ours ?? "", "```", "");
     lines.push("@voltagent/postgres (its search statement):", "", "```", d.explain.upstream ?? "", "```", "", "</details>", "");
     lines.push("### Recall", "");
-    const exact = Object.entries(d.recall.filteredExact).map(([k, v]) => `\`${k}\` ${v}/${d.recall.queries}`).join(", ");
+    const exact = Object.entries(d.recall.filteredExact).map(([k, v]) => `\`${k}\` ${v}/${d.recall.asked?.[k] ?? d.recall.queries}`).join(", ");
     lines.push(`- Filtered search, top-${5} identical (ids and order) to exact search computed in JavaScript: ${exact}.`);
     if (d.recall.unfilteredRecallAt10 !== undefined) lines.push(`- Unfiltered search through the HNSW index (ours), recall@10 against brute force: ${d.recall.unfilteredRecallAt10.toFixed(3)}.`);
     lines.push("");
