@@ -92,6 +92,8 @@ export function vectorScaleFromEnv(): VectorScale {
   if (!(name in SCALES)) throw new Error(`BENCH_SCALE must be smoke, default or full, not ${name}`);
   const scale = { ...SCALES[name as VectorScaleName] };
   if (process.env.BENCH_RUNS) scale.runs = Math.max(1, Number(process.env.BENCH_RUNS));
+  if (process.env.BENCH_VECTOR_UPSTREAM_PGLITE_MAX) scale.upstreamOnPgliteMaxVectors = Number(process.env.BENCH_VECTOR_UPSTREAM_PGLITE_MAX);
+  if (process.env.BENCH_VECTOR_HNSW_MAX) scale.hnswMaxVectors = Number(process.env.BENCH_VECTOR_HNSW_MAX);
   // BENCH_VECTOR_DATASETS=10000x384,1000000x384 replaces the scale's datasets.
   if (process.env.BENCH_VECTOR_DATASETS) {
     scale.datasets = process.env.BENCH_VECTOR_DATASETS.split(",").map((d) => {

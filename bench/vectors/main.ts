@@ -8,6 +8,8 @@
  *   BENCH_SCALE             smoke | default | full (bench/vectors/config.ts)
  *   BENCH_RUNS              override the runs per measurement
  *   BENCH_VECTOR_DATASETS   e.g. 10000x384,1000000x384: replace the scale's datasets
+ *   BENCH_VECTOR_UPSTREAM_PGLITE_MAX   run @voltagent/postgres on PGlite too only up to this many vectors
+ *   BENCH_VECTOR_HNSW_MAX   build the HNSW index only up to this many vectors (default: the scale's)
  *   BENCH_DATABASE_URL      the PostgreSQL server for @voltagent/postgres (default 127.0.0.1:5432)
  *   BENCH_OUT               the JSON results (default bench/results/vectors-<scale>.json; .md next to it)
  */
@@ -205,7 +207,7 @@ async function recall(layout: Layout, scale: VectorScale, makers: Maker[], hnsw:
     filtered[maker[0]] = 0;
     await withEngine(maker, async (engine) => {
       // @voltagent/postgres reads the whole table per search: on a large one a few queries say enough.
-      const slow = engine.key.startsWith("upstream") && layout.dataset.vectors > 100_000;
+      const slow = engine.key.startsWith("upstream") && layout.dataset.vectors >= 100_000;
       for (const [q, { c, query }] of (slow ? queries.slice(0, 3) : queries).entries()) {
         const got = await engine.adapter.search(query, {
           limit: SEARCH_LIMIT,
