@@ -45,6 +45,7 @@ export {
   type SupabaseAuthMemoryCommonOptions,
   type SupabaseAuthMemoryConnection,
 } from "./storage/adapter.js";
+export type { ConversationCacheOptions } from "./storage/conversation-cache.js";
 export {
   InvalidInputError,
   InvalidUserIdError,
