@@ -145,6 +145,7 @@ export class SupabaseAuthMemoryAdapter implements StorageAdapter {
 
   /** Closes the pool the adapter created; a pool or PGlite instance passed in stays open. */
   async close(): Promise<void> {
+    this.cache?.close();
     await this.transport.close();
   }
 

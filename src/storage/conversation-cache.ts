@@ -47,6 +47,7 @@ export class ConversationCache {
   readonly ttlMs: number;
   private readonly maxEntries: number;
   private readonly slots = new Map<string, Slot>();
+  private closed = false;
 
   constructor(options: ConversationCacheOptions = {}, private readonly now: () => number = () => globalThis.performance.now()) {
     this.ttlMs = options.ttlMs ?? DEFAULT_CONVERSATION_CACHE_TTL_MS;
@@ -81,6 +82,8 @@ export class ConversationCache {
 
   /** The conversation, from the cache when fresh, else from `load` (shared with identical reads in flight). */
   async get(id: string, load: () => Promise<Conversation | null>): Promise<Conversation | null> {
+    // After the adapter's close() every call must reach the transport, which refuses it.
+    if (this.closed) return load();
     const slot = this.slot(id);
     if (slot.row && slot.pendingWrites === 0 && this.now() - slot.sentAt < this.ttlMs) return structuredClone(slot.row);
     let flight = slot.pendingWrites === 0 && slot.flight?.version === slot.version ? slot.flight : undefined;
@@ -135,6 +138,12 @@ export class ConversationCache {
         slot.sentAt = sentAt;
       }
     }
+  }
+
+  /** Empties the cache and stops answering from it (the adapter was closed). */
+  close(): void {
+    this.closed = true;
+    this.slots.clear();
   }
 
   /** Drops a conversation (a write elsewhere failed in a way that says the row is not what we hold). */

@@ -9,7 +9,7 @@ import type { Conversation } from "@voltagent/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SupabaseAuthMemoryAdapter } from "../../src/index.js";
 import { ConversationCache } from "../../src/storage/conversation-cache.js";
-import { openTestDatabase, type TestDatabase } from "../support/test-database.js";
+import { databaseKind, openTestDatabase, type TestDatabase } from "../support/test-database.js";
 import { message } from "../support/adapter-calls.js";
 
 const TTL = 300;
@@ -65,6 +65,16 @@ describe("within one instance: read-your-writes", () => {
     const first = (await a.getConversation(id)) as Conversation;
     (first.metadata as Record<string, unknown>).n = 99;
     expect((await a.getConversation(id))?.metadata).toEqual({ n: 1 });
+  });
+
+  // The pg transport refuses calls after close(); PGlite's leaves an instance passed in open and usable.
+  it.skipIf(databaseKind() === "embedded")("after close() a cached conversation is not served: the call is refused like any other (pg)", async () => {
+    const own = new SupabaseAuthMemoryAdapter({ ...(db.target as object), conversationCache: { ttlMs: 60_000 } } as never);
+    const id = `c-${randomUUID()}`;
+    await own.createConversation({ id, resourceId: "agent", userId: user, title: "t", metadata: {} });
+    expect(await own.getConversation(id)).not.toBeNull();
+    await own.close();
+    await expect(own.getConversation(id)).rejects.toMatchObject({ code: "STORAGE_UNAVAILABLE" });
   });
 
   it("never caches a missing conversation: one created elsewhere is seen at once", async () => {
