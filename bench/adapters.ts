@@ -33,11 +33,24 @@ export const TABLE_PREFIX: Record<AdapterKey, string | undefined> = {
 /** @voltagent/postgres's tablePrefix: its own tables, next to ours in the same database. */
 export const UPSTREAM_PREFIX = "upstream_memory";
 
-/** Pool size for every pg-based adapter: the most concurrent users (16), and twice that for
- * @voltagent/postgres, whose addMessage and updateConversation hold two pooled connections at once
- * (a smaller pool can deadlock at 16 concurrent users). */
+/** Pool size of the RLS and service_role variants: the most concurrent users (16). This adapter over
+ * pg runs with its default pool (10), as users get it; @voltagent/postgres with 50, its best here
+ * (issue 11: its addMessage and updateConversation hold two pooled connections at once, and a pool
+ * of 16 can deadlock at 16 concurrent users). */
 export const POOL_SIZE = 16;
-export const UPSTREAM_POOL_SIZE = 32;
+export const UPSTREAM_POOL_SIZE = 50;
+
+/**
+ * Options for "ours" from BENCH_OURS_OPTIONS (JSON), to measure a feature's share: for instance
+ * '{"preparedStatements":false,"conversationCache":false}'. Recorded in the results.
+ */
+export const OURS_OPTIONS: Record<string, unknown> = process.env.BENCH_OURS_OPTIONS ? JSON.parse(process.env.BENCH_OURS_OPTIONS) : {};
+
+/** The adapters a run measures: BENCH_ADAPTERS (comma-separated keys), default all. */
+export function selectedAdapters(keys: AdapterKey[]): AdapterKey[] {
+  const wanted = process.env.BENCH_ADAPTERS?.split(",").map((k) => k.trim());
+  return wanted ? keys.filter((k) => wanted.includes(k)) : keys;
+}
 
 export interface AdapterUnderTest {
   key: AdapterKey;
@@ -89,7 +102,7 @@ export function withApplicationName(url: string, name: string): string {
 export function openAdapter(key: AdapterKey, url: string): AdapterUnderTest {
   switch (key) {
     case "ours": {
-      const adapter = new SupabaseAuthMemoryAdapter({ connectionString: url, maxConnections: POOL_SIZE });
+      const adapter = new SupabaseAuthMemoryAdapter({ connectionString: url, ...OURS_OPTIONS });
       return {
         key,
         forUser: () => adapter,

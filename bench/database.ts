@@ -84,7 +84,11 @@ const ZERO: TableCounters = {
   heapHit: 0, heapRead: 0, idxHit: 0, idxRead: 0,
 };
 
-/** Sums pg_stat_user_tables and pg_statio_user_tables over the tables whose name starts with `prefix`. */
+/**
+ * Sums pg_stat_user_tables and pg_statio_user_tables over the tables whose name starts with `prefix`,
+ * plus auth.users for this library's tables: its foreign keys probe auth.users (RI trigger queries),
+ * work the adapter causes. @voltagent/postgres has no key to auth.users.
+ */
 export async function tableCounters(admin: pg.Pool, prefix: string): Promise<TableCounters> {
   const client = await admin.connect();
   try {
@@ -97,7 +101,8 @@ export async function tableCounters(admin: pg.Pool, prefix: string): Promise<Tab
               coalesce(sum(io.heap_blks_hit), 0)::float8 as heap_hit, coalesce(sum(io.heap_blks_read), 0)::float8 as heap_read,
               coalesce(sum(io.idx_blks_hit), 0)::float8 as idx_hit, coalesce(sum(io.idx_blks_read), 0)::float8 as idx_read
        from pg_stat_user_tables s join pg_statio_user_tables io using (relid)
-       where s.schemaname = 'public' and s.relname like $1`,
+       where (s.schemaname = 'public' and s.relname like $1)
+          or ($1 = 'voltagent\\_memory\\_%' and s.schemaname = 'auth' and s.relname = 'users')`,
       [`${prefix.replace(/_/g, "\\_")}%`],
     );
     const r = rows[0] as Record<string, number>;

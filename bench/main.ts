@@ -9,6 +9,11 @@
  *   BENCH_RUNS           override the number of runs per measurement
  *   BENCH_OUT            where to write the JSON results (default bench/results/<scale>.json; the
  *                        Markdown report goes next to it)
+ *   BENCH_ONLY           comma-separated workload id prefixes to run (e.g. "turn,tool": the agent turns only)
+ *   BENCH_ADAPTERS       comma-separated adapters to run (e.g. "ours,upstream"); default all
+ *   BENCH_OURS_OPTIONS   JSON options for "ours" (e.g. '{"conversationCache":false}'), to measure one feature
+ *   BENCH_TURN_RUNS      timed runs (alternating rounds) of the agent turns (default scale: 5)
+ *   BENCH_TURN_MS        length of one timed agent-turn run, ms
  *   BENCH_EXTRA_SQL      a SQL file applied after the migrations, to measure a proposed change to the
  *                        functions or schema before it becomes a migration (bench/proposed-fixes.sql)
  *
@@ -26,9 +31,11 @@ import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { startWireCounter, type WireCounter } from "../test/support/wire-counter.js";
 import {
-  ADAPTER_KEYS,
-  SQL_ADAPTER_KEYS,
+  ADAPTER_KEYS as ALL_ADAPTER_KEYS,
+  OURS_OPTIONS,
+  SQL_ADAPTER_KEYS as ALL_SQL_ADAPTER_KEYS,
   TABLE_PREFIX,
+  selectedAdapters,
   openAdapter,
   resetMemory,
   withApplicationName,
@@ -50,7 +57,10 @@ import { explainReads } from "./explain.js";
 import { createUsers, loadMemory, loadOurs, loadUpstream } from "./load.js";
 import { median, runFor, sleep } from "./measure.js";
 import { renderReport, type Results, type WorkloadResult } from "./report.js";
-import { addMessagesBatch, agentTurn, historyRead, listConversations, workflowCycle, type Workload } from "./workloads.js";
+import { addMessagesBatch, agentTurn, historyRead, listConversations, toolTurn, workflowCycle, type Workload } from "./workloads.js";
+
+const ADAPTER_KEYS = selectedAdapters(ALL_ADAPTER_KEYS);
+const SQL_ADAPTER_KEYS = selectedAdapters(ALL_SQL_ADAPTER_KEYS);
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -191,6 +201,10 @@ async function main(): Promise<void> {
     await creator.ready([]);
     await creator.close();
 
+    // With BENCH_ONLY set to turns only, the history data is cut to one small conversation (explain
+    // still reads it); the listing users' conversations stay, so the conversations table keeps its size.
+    const onlyPrefixes = process.env.BENCH_ONLY?.split(",").map((p) => p.trim());
+    if (onlyPrefixes && !onlyPrefixes.some((p) => "history-".startsWith(p) || p.startsWith("history"))) scale.historySizes = [1_000];
     const loadStart = performance.now();
     const users = await createUsers(db.admin, scale.historySizes, scale.listSizes);
     await loadOurs(db.admin, users);
@@ -204,26 +218,22 @@ async function main(): Promise<void> {
 
     for (const key of SQL_ADAPTER_KEYS) counters[key] = await startWireCounter(db.url);
 
-    const workloads: Workload[] = [
-      agentTurn(scale, users, 1),
-      agentTurn(scale, users, 16),
-      ...scale.historySizes.map((n) => historyRead(scale, users, n)),
-      ...scale.listSizes.map((n) => listConversations(scale, users, n)),
-      workflowCycle(scale, users),
-      addMessagesBatch(scale, users),
-    ];
-
     // Workloads that are compared with each other (the history sizes, the listing sizes) are measured
     // as one group, their runs interleaved, so that a change in the machine's load between them does
     // not pass for a difference in data size.
+    const only = process.env.BENCH_ONLY?.split(",").map((p) => p.trim());
     const groups: Workload[][] = [
       [agentTurn(scale, users, 1)],
       [agentTurn(scale, users, 16)],
+      [toolTurn(scale, users, 1)],
+      [toolTurn(scale, users, 16)],
       scale.historySizes.map((n) => historyRead(scale, users, n)),
       scale.listSizes.map((n) => listConversations(scale, users, n)),
       [workflowCycle(scale, users)],
       [addMessagesBatch(scale, users)],
-    ];
+    ]
+      .map((group) => group.filter((w) => !only || only.some((p) => w.id.startsWith(p))))
+      .filter((group) => group.length > 0);
 
     const results: WorkloadResult[] = [];
     for (const group of groups) {
@@ -266,13 +276,16 @@ async function main(): Promise<void> {
           loadavg: os.loadavg()[0],
         });
       };
-      for (let run = 0; run < scale.runs; run++) {
+      // Agent turns get more rounds (issue 11: the ratio is the median of >= 5 alternating rounds).
+      const runs = group.some((w) => w.unit === "turn") ? Math.max(scale.runs, scale.turnRuns) : scale.runs;
+      for (let run = 0; run < runs; run++) {
         for (const workload of group) for (const key of SQL_ADAPTER_KEYS) await timedRun(workload, key, run);
       }
       for (const workload of group) {
+        if (!ADAPTER_KEYS.includes("memory")) continue;
         resetMemory();
         loadMemory(users, workload.memoryData ?? {});
-        for (let run = 0; run < scale.runs; run++) await timedRun(workload, "memory", run);
+        for (let run = 0; run < runs; run++) await timedRun(workload, "memory", run);
         resetMemory();
         collectGarbage();
       }
@@ -298,7 +311,15 @@ async function main(): Promise<void> {
       startedAt: started.toISOString(),
       durationSeconds: (performance.now() - t0) / 1000,
       loadSeconds,
-      command: `${extraSql ? `BENCH_EXTRA_SQL=${extraSql} ` : ""}BENCH_SCALE=${scale.name} npm run bench`,
+      command: [
+        extraSql ? `BENCH_EXTRA_SQL=${extraSql}` : "",
+        ...["BENCH_ONLY", "BENCH_ADAPTERS", "BENCH_TURN_RUNS", "BENCH_TURN_MS", "BENCH_RUNS"].map((k) => (process.env[k] ? `${k}=${process.env[k]}` : "")),
+        process.env.BENCH_OURS_OPTIONS ? `BENCH_OURS_OPTIONS='${process.env.BENCH_OURS_OPTIONS}'` : "",
+        `BENCH_SCALE=${scale.name} npm run bench`,
+      ]
+        .filter(Boolean)
+        .join(" "),
+      oursOptions: OURS_OPTIONS,
       extraSql,
       modelPauseMs: scale.modelPauseMs,
       turnRunMs: scale.turnRunMs,

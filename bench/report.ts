@@ -34,6 +34,8 @@ export interface Results {
   loadSeconds: number;
   command: string;
   extraSql?: string;
+  /** BENCH_OURS_OPTIONS: options "ours" ran with (empty: the defaults). */
+  oursOptions?: Record<string, unknown>;
   modelPauseMs: number;
   turnRunMs: number;
   opRunMs: number;
@@ -87,6 +89,8 @@ const f = (n: number | undefined, digits = 2) =>
   n === undefined || !Number.isFinite(n) ? "–" : n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(digits);
 const ratio = (a: number | undefined, b: number | undefined) => (a && b ? `${(a / b).toFixed(2)}×` : "–");
 
+const verdictOf = (ok: boolean) => (ok ? "**met**" : "**missed**");
+
 export function renderReport(r: Results): string {
   const lines: string[] = [];
   const get = (id: string, key: AdapterKey) => summarise(r.workloads.find((w) => w.id === id)?.adapters[key]);
@@ -104,7 +108,7 @@ export function renderReport(r: Results): string {
   lines.push(`Machine: ${r.machine.nproc} × ${r.machine.cpu}, ${r.machine.memory}, ${r.machine.os}. Node ${r.machine.node}, PostgreSQL ${r.server.server_version} (shared_buffers ${r.server.shared_buffers}, work_mem ${r.server.work_mem}, synchronous_commit ${r.server.synchronous_commit}, jit ${r.server.jit}), @voltagent/core ${r.machine["@voltagent/core"]}, @voltagent/postgres ${r.machine["@voltagent/postgres"]}, pg ${r.machine.pg}, tsx ${r.machine.tsx}. Commit ${r.machine.gitCommit}; local changes in src/ or migrations/: ${r.machine.gitDirty}. 1-minute load average after the timed runs: median ${f(median(loads), 1)} (${f(Math.min(...loads), 1)}–${f(Math.max(...loads), 1)}); the machine is shared, so other work ran alongside.`);
   lines.push("");
   lines.push(
-    "ops/s: operations per second of wall-clock time. For agent turns an op is a whole turn of 12 adapter calls, and the wall clock includes the " +
+    "ops/s: operations per second of wall-clock time. For agent turns an op is a whole turn (12 adapter calls for the plain turn, 18 for the tool turn, which pauses for the model before each of its two LLM steps), and the wall clock includes the " +
       `${r.modelPauseMs} ms model pause of every turn; "excl." takes each user's pauses (and, for addMessages, the untimed createConversation every 10 batches) off the clock. ` +
       "Latency percentiles are per operation, pause excluded. Round trips per op are counted at the wire (a proxy in front of Postgres) in a separate pass over the same workload; rows read (seq_tup_read + idx_tup_fetch) and buffers (heap + index, hit + read) per op come from pg_stat_user_tables / pg_statio_user_tables in that pass; server CPU per op is the user + system time of the adapter's backends (/proc) during the timed runs; client CPU per op is the whole benchmark process's (process.cpuUsage) during the timed runs; load avg is the machine's 1-minute load average after each run (other work on the machine shows there).",
   );
@@ -121,6 +125,33 @@ export function renderReport(r: Results): string {
         `| ${w.label} | ${SHORT[key]} | ${f(s.opsPerSec)} | ${f(s.opsPerSecExcl)} | ${f(s.p50, 3)} | ${f(s.p95, 3)} | ${f(s.p99, 3)} | ${key === "memory" ? "–" : f(s.callsPerOp)} | ${f(s.roundTripsPerOp)} | ${key === "upstream" ? "1.00×" : ratio(s.opsPerSecExcl, up?.opsPerSecExcl)} | ${key === "memory" ? "–" : f(s.serverCpuMsPerOp, 3)} | ${f(s.clientCpuMsPerOp, 3)} | ${c ? f(c.seqTupRead + c.idxTupFetch, 1) : "–"} | ${c ? f(c.heapHit + c.heapRead + c.idxHit + c.idxRead, 1) : "–"} | ${f(s.loadavg, 1)} |`,
       );
     }
+  }
+  lines.push("");
+
+  // Issue 11's bar: the tool turn at 16 users, default pool, vs @voltagent/postgres at pool 50, median
+  // of the per-round ratios of >= 5 alternating rounds.
+  lines.push("### Issue 11: agent-turn throughput vs @voltagent/postgres, per alternating round");
+  lines.push("");
+  lines.push(
+    `This adapter over pg with its default pool (10 connections${r.oursOptions && Object.keys(r.oursOptions).length > 0 ? `, options ${JSON.stringify(r.oursOptions)}` : ", default options"}) vs @voltagent/postgres 2.1.2 with a pool of 50. ` +
+      "Each round times both adapters back to back; the ratio of a round is ours / upstream in that round (turns per second, model pause off the clock; with the pause on the clock in brackets); the verdict is on the median of the rounds.",
+  );
+  lines.push("");
+  lines.push("| workload | rounds | ratio per round (pause excl.) | median | median (pause on the clock) | rounds' load avg | ≥ 2× | ≥ 3× |");
+  lines.push("|---|--:|---|--:|--:|---|---|---|");
+  for (const id of ["turn-1", "turn-16", "tool-1", "tool-16"]) {
+    const w = r.workloads.find((x) => x.id === id);
+    const o = w?.adapters.ours?.runs ?? [];
+    const u = w?.adapters.upstream?.runs ?? [];
+    const n = Math.min(o.length, u.length);
+    if (!w || n === 0) continue;
+    const excl = Array.from({ length: n }, (_, i) => (o[i] as RunRecord).opsPerSecExcl / (u[i] as RunRecord).opsPerSecExcl);
+    const wall = Array.from({ length: n }, (_, i) => (o[i] as RunRecord).opsPerSec / (u[i] as RunRecord).opsPerSec);
+    const loads = Array.from({ length: n }, (_, i) => f((u[i] as RunRecord).loadavg, 1)).join(", ");
+    const med = median(excl);
+    lines.push(
+      `| ${w.label}${id === "tool-16" ? " (**the issue's bar**)" : ""} | ${n} | ${excl.map((x) => `${x.toFixed(2)}×`).join(", ")} | **${med.toFixed(2)}×** | ${median(wall).toFixed(2)}× | ${loads} | ${n >= 5 ? verdictOf(med >= 2) : "too few rounds"} | ${verdictOf(med >= 3)} |`,
+    );
   }
   lines.push("");
 

@@ -101,6 +101,87 @@ export function agentTurn(scale: Scale, users: BenchUsers, concurrency: number):
   };
 }
 
+/**
+ * VoltAgent's tool turn (VOLTAGENT-CONTRACT.md §4): calls 1-6 of the plain turn, then calls 7-12 once
+ * per LLM step, for two steps (a tool call, then the answer): 18 calls. The first step's records share
+ * the tool-call id (tool_call, then tool_result: deduplicated, last wins); the assistant message is
+ * added after each step with the same id and more parts. A model pause precedes each step.
+ */
+export function toolTurn(scale: Scale, users: BenchUsers, concurrency: number): Workload {
+  const turnUsers = users.turn.slice(0, concurrency);
+  return {
+    id: `tool-${concurrency}`,
+    label: `tool turn, ${concurrency} user${concurrency > 1 ? "s" : ""}`,
+    concurrency,
+    durationMs: scale.turnRunMs,
+    users: turnUsers,
+    unit: "turn",
+    makeOp(a, tag) {
+      return async (w, i) => {
+        const user = turnUsers[w] as string;
+        const m = a.forUser(user);
+        if (!m.saveConversationSteps) throw new Error(`${a.key}: no saveConversationSteps`);
+        const conv = `tool-${a.key}-${tag}-${w}-${Math.floor(i / scale.turnsPerConversation)}`;
+        const first = i % scale.turnsPerConversation === 0;
+        const operationId = randomUUID();
+        let memoryMs = 0;
+        let pausedMs = 0;
+        let t = performance.now();
+        await m.getMessages(user, conv, { limit: 10 });
+        await m.getConversation(conv);
+        if (first) {
+          await m.createConversation({
+            id: conv, resourceId: "bench-agent", userId: user, title: `New Chat ${new Date().toISOString()}`, metadata: {},
+          });
+        } else {
+          await m.updateConversation(conv, {});
+        }
+        await m.getConversation(conv);
+        await m.getConversation(conv);
+        await m.addMessage(userMessage(operationId), user, conv);
+        const assistant = assistantMessage(operationId);
+        const toolCallId = `call_${randomUUID().slice(0, 12)}`;
+        const toolPart = {
+          type: "tool-lookup", toolCallId, state: "output-available", input: { query: "quarterly plan" },
+          output: { decisions: ["memory adapter first", "benchmark", "migration tooling"] },
+        };
+        const base = {
+          conversationId: conv, userId: user, agentId: "bench-agent", agentName: "Bench Agent", operationId,
+          role: "assistant" as const, createdAt: new Date().toISOString(),
+        };
+        for (const step of [0, 1]) {
+          memoryMs += performance.now() - t;
+          const p0 = performance.now();
+          await sleep(scale.modelPauseMs);
+          t = performance.now();
+          pausedMs += t - p0;
+          await m.getConversation(conv);
+          await m.updateConversation(conv, {});
+          const records: ConversationStepRecord[] =
+            step === 0
+              ? [
+                  { ...base, id: toolCallId, stepIndex: 0, type: "tool_call", arguments: toolPart.input },
+                  { ...base, id: toolCallId, stepIndex: 0, type: "tool_result", result: toolPart.output },
+                ]
+              : [
+                  {
+                    ...base, id: randomUUID(), stepIndex: 1, type: "text", content: ASSISTANT_TEXT,
+                    usage: { promptTokens: 512, completionTokens: 96, totalTokens: 608 },
+                  },
+                ];
+          await m.saveConversationSteps(records);
+          await m.getConversation(conv);
+          await m.getConversation(conv);
+          const parts = step === 0 ? [toolPart] : [toolPart, ...assistant.parts];
+          await m.addMessage({ ...assistant, parts } as UIMessage, user, conv);
+        }
+        memoryMs += performance.now() - t;
+        return { latencyMs: memoryMs, excludedMs: pausedMs };
+      };
+    },
+  };
+}
+
 /** getMessages(limit 20) on a conversation that holds `size` messages. */
 export function historyRead(scale: Scale, users: BenchUsers, size: number): Workload {
   const user = users.history.get(size) as string;

@@ -47,6 +47,7 @@ export {
   type SupabaseAuthMemoryCommonOptions,
   type SupabaseAuthMemoryConnection,
 } from "./storage/connected-adapter.js";
+export type { ConversationCacheOptions } from "./storage/conversation-cache.js";
 export {
   InvalidInputError,
   InvalidUserIdError,

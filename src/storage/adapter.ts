@@ -13,6 +13,7 @@ import type {
 } from "@voltagent/core";
 import type { UIMessage } from "ai";
 import { toAdapterError, type CallContext } from "./adapter-errors.js";
+import { conversationCacheFor, forgetOnError, throughCache, type ConversationCache, type ConversationCacheOptions } from "./conversation-cache.js";
 import { decodeText, encodeJson, encodeText } from "../codec.js";
 import { InvalidInputError, SupabaseAuthMemoryError } from "../errors.js";
 import { SCHEMA_VERSION } from "../generated/schema-version.js";
@@ -46,14 +47,22 @@ export interface MemoryAdapterBaseOptions {
    * the Supabase user id. Its result must be a UUID, like any userId.
    */
   resolveUserId?: ResolveUserId;
+  /**
+   * A short-lived cache of getConversation answers in this adapter instance (VoltAgent asks for the
+   * same conversation about 9 times per tool turn): read-your-writes within the instance, at most
+   * `ttlMs` (default 1000) stale across instances, never used for writes. Default: on for
+   * `connectionString`, `pool` and `pglite`; off for supabase-js clients and custom transports (turn it
+   * on only for a client whose signed-in user never changes). `false` turns it off.
+   */
+  conversationCache?: boolean | ConversationCacheOptions;
 }
 
 type Row = Record<string, unknown>;
 
-/** Optional WorkflowStateEntry fields an update can clear by holding them as undefined. */
 /** What a missing or old schema error tells the user to run. */
 const MIGRATE_COMMAND = "npx voltagent-supabase-auth-memory migrate --database-url <postgres url>";
 
+/** Optional WorkflowStateEntry fields an update can clear by holding them as undefined. */
 const CLEARABLE_WORKFLOW_FIELDS: ReadonlySet<string> = new Set([
   "input",
   "context",
@@ -90,6 +99,7 @@ export class MemoryAdapterBase implements StorageAdapter {
   private readonly transport: Transport;
   private readonly userId: (value: unknown) => Promise<string> | string;
   private readonly schema: ReturnType<typeof createSchemaCheck>;
+  private readonly cache: ConversationCache | undefined;
 
   constructor(transport: Transport, options: MemoryAdapterBaseOptions = {}) {
     this.transport = transport;
@@ -101,6 +111,9 @@ export class MemoryAdapterBase implements StorageAdapter {
       command: MIGRATE_COMMAND,
       label: "voltagent-supabase-auth-memory schema",
     });
+    // Decided from the connection options the entry's class passes through (a custom transport or a
+    // supabase-js client keeps it off by default).
+    this.cache = conversationCacheFor(options.conversationCache, options as unknown as Record<string, unknown>);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -126,6 +139,7 @@ export class MemoryAdapterBase implements StorageAdapter {
 
   /** Closes the pool the adapter created; a pool or PGlite instance passed in stays open. */
   async close(): Promise<void> {
+    this.cache?.close();
     await this.transport.close();
   }
 
@@ -151,10 +165,12 @@ export class MemoryAdapterBase implements StorageAdapter {
       };
     });
     if (payload.length === 0) return;
-    await this.call(
-      "addMessages",
-      { p_user_id: user, p_conversation_id: encodeText(conversationId), p_messages: encodeJson(payload) },
-      { conversationId, userId: user },
+    await forgetOnError(this.cache, conversationId, user, () =>
+      this.call(
+        "addMessages",
+        { p_user_id: user, p_conversation_id: encodeText(conversationId), p_messages: encodeJson(payload) },
+        { conversationId, userId: user },
+      ),
     );
   }
 
@@ -183,6 +199,9 @@ export class MemoryAdapterBase implements StorageAdapter {
 
   async clearMessages(userId: string, conversationId?: string, _context?: OperationContext): Promise<void> {
     const user = await this.userId(userId);
+    // clearMessages leaves conversation rows as they are; dropping them anyway costs one read.
+    if (conversationId) this.cache?.forget(conversationId);
+    else this.cache?.forgetUser(user);
     await this.call(
       "clearMessages",
       { p_user_id: user, p_conversation_id: optionalText(conversationId) },
@@ -210,25 +229,35 @@ export class MemoryAdapterBase implements StorageAdapter {
   async createConversation(input: CreateConversationInput): Promise<Conversation> {
     const parsed = check(createConversationSchema, input, "conversation");
     const user = await this.userId(parsed.userId);
-    const [row] = await this.rows(
-      "createConversation",
-      {
-        p_id: encodeText(parsed.id),
-        p_resource_id: encodeText(parsed.resourceId),
-        p_user_id: user,
-        p_title: encodeText(parsed.title),
-        p_metadata: encodeJson(input.metadata ?? {}),
+    return throughCache(
+      this.cache,
+      parsed.id,
+      async () => {
+        const [row] = await this.rows(
+          "createConversation",
+          {
+            p_id: encodeText(parsed.id),
+            p_resource_id: encodeText(parsed.resourceId),
+            p_user_id: user,
+            p_title: encodeText(parsed.title),
+            p_metadata: encodeJson(input.metadata ?? {}),
+          },
+          { conversationId: parsed.id, userId: user },
+        );
+        if (!row) throw new SupabaseAuthMemoryError("STORAGE_ERROR", "createConversation returned no row.");
+        return conversationFromRow(row);
       },
-      { conversationId: parsed.id, userId: user },
+      (conversation) => conversation,
     );
-    if (!row) throw new SupabaseAuthMemoryError("STORAGE_ERROR", "createConversation returned no row.");
-    return conversationFromRow(row);
   }
 
   async getConversation(id: string): Promise<Conversation | null> {
     checkId(id, "conversation id");
-    const [row] = await this.rows("getConversation", { p_id: encodeText(id) }, { conversationId: id });
-    return row ? conversationFromRow(row) : null;
+    const load = async () => {
+      const [row] = await this.rows("getConversation", { p_id: encodeText(id) }, { conversationId: id });
+      return row ? conversationFromRow(row) : null;
+    };
+    return this.cache ? this.cache.get(id, load) : load();
   }
 
   async getConversations(resourceId: string): Promise<Conversation[]> {
@@ -268,24 +297,31 @@ export class MemoryAdapterBase implements StorageAdapter {
     checkId(id, "conversation id");
     const parsed = check(updateConversationSchema, updates ?? {}, "conversation update");
     const user = await this.optionalUserId(parsed.userId);
-    const [row] = await this.rows(
-      "updateConversation",
-      {
-        p_id: encodeText(id),
-        p_title: optionalText(parsed.title),
-        p_resource_id: optionalText(parsed.resourceId),
-        p_metadata: updates.metadata === undefined ? null : encodeJson(updates.metadata),
-        p_user_id: user,
+    return throughCache(
+      this.cache,
+      id,
+      async () => {
+        const [row] = await this.rows(
+          "updateConversation",
+          {
+            p_id: encodeText(id),
+            p_title: optionalText(parsed.title),
+            p_resource_id: optionalText(parsed.resourceId),
+            p_metadata: updates.metadata === undefined ? null : encodeJson(updates.metadata),
+            p_user_id: user,
+          },
+          { conversationId: id, ...(user ? { userId: user } : {}) },
+        );
+        if (!row) throw new SupabaseAuthMemoryError("STORAGE_ERROR", "updateConversation returned no row.");
+        return conversationFromRow(row);
       },
-      { conversationId: id, ...(user ? { userId: user } : {}) },
+      (conversation) => conversation,
     );
-    if (!row) throw new SupabaseAuthMemoryError("STORAGE_ERROR", "updateConversation returned no row.");
-    return conversationFromRow(row);
   }
 
   async deleteConversation(id: string): Promise<void> {
     checkId(id, "conversation id");
-    await this.call("deleteConversation", { p_id: encodeText(id) }, { conversationId: id });
+    await throughCache(this.cache, id, () => this.call("deleteConversation", { p_id: encodeText(id) }, { conversationId: id }));
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -294,7 +330,7 @@ export class MemoryAdapterBase implements StorageAdapter {
   async saveConversationSteps(steps: ConversationStepRecord[]): Promise<void> {
     if (!Array.isArray(steps)) throw new InvalidInputError("Invalid steps: expected an array.");
     if (steps.length === 0) return;
-    const payload = [];
+    const payload: Record<string, unknown>[] = [];
     let firstUser: string | undefined;
     for (const [i, step] of steps.entries()) {
       const parsed = check(stepSchema, step, `step ${i}`);
@@ -306,10 +342,12 @@ export class MemoryAdapterBase implements StorageAdapter {
         createdAt: parsed.createdAt instanceof Date ? parsed.createdAt.toISOString() : parsed.createdAt,
       });
     }
-    await this.call(
-      "saveSteps",
-      { p_steps: encodeJson(payload) },
-      { conversationId: steps[0]?.conversationId, ...(firstUser ? { userId: firstUser } : {}) },
+    await forgetOnError(this.cache, steps.map((step) => step.conversationId), firstUser, () =>
+      this.call(
+        "saveSteps",
+        { p_steps: encodeJson(payload) },
+        { conversationId: steps[0]?.conversationId, ...(firstUser ? { userId: firstUser } : {}) },
+      ),
     );
   }
 
@@ -359,7 +397,8 @@ export class MemoryAdapterBase implements StorageAdapter {
     if (typeof params.content !== "string") throw new InvalidInputError("Invalid working memory content: expected a string.");
     const target = await this.workingMemoryTarget(params);
     if (!target) return;
-    await this.call(
+    // Conversation scope lives in the conversation's metadata: a write of the row.
+    await throughCache(target.conversation === null ? undefined : this.cache, params.conversationId ?? "", () => this.call(
       "setWorkingMemory",
       {
         p_scope: target.scope,
@@ -368,16 +407,19 @@ export class MemoryAdapterBase implements StorageAdapter {
         p_content: encodeText(params.content),
       },
       { ...(params.conversationId ? { conversationId: params.conversationId } : {}), ...(target.user ? { userId: target.user } : {}) },
-    );
+    ));
   }
 
   async deleteWorkingMemory(params: { conversationId?: string; userId?: string; scope: WorkingMemoryScope }): Promise<void> {
     const target = await this.workingMemoryTarget(params);
     if (!target) return;
-    await this.call(
-      "deleteWorkingMemory",
-      { p_scope: target.scope, p_conversation_id: target.conversation, p_user_id: target.user },
-      { ...(params.conversationId ? { conversationId: params.conversationId } : {}) },
+    // Conversation scope lives in the conversation's metadata: a write of the row.
+    await throughCache(target.conversation === null ? undefined : this.cache, params.conversationId ?? "", () =>
+      this.call(
+        "deleteWorkingMemory",
+        { p_scope: target.scope, p_conversation_id: target.conversation, p_user_id: target.user },
+        { ...(params.conversationId ? { conversationId: params.conversationId } : {}) },
+      ),
     );
   }
 

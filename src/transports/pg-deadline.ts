@@ -3,6 +3,8 @@ import { deadlineError } from "./deadline.js";
 
 /** One statement as node-postgres takes it in a query config object. */
 export interface PgQueryConfig {
+  /** A named (prepared) statement's name; absent for an unnamed one. */
+  name?: string;
   text: string;
   values?: unknown[];
 }

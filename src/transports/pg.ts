@@ -5,6 +5,7 @@ import { StorageUnavailableError, SupabaseAuthMemoryError } from "../errors.js";
 import type { OperationArgs, OperationSpec } from "./operation.js";
 import { resolveDeadline, type DeadlineOptions } from "./deadline.js";
 import { queryWithDeadline, type PgQueryConfig } from "./pg-deadline.js";
+import { isPreparedStatementMismatch, preparedStatementsDefault, statementName } from "./prepared.js";
 import { callStatement, callValues, shapeResult } from "./sql-call.js";
 import type { Transport } from "./transport.js";
 
@@ -14,14 +15,29 @@ export interface PgTransportOptions extends DeadlineOptions {
    * a STORAGE_TIMEOUT error. Sent as `set local statement_timeout` in the same message as the call:
    * still one round trip, scoped to that call's transaction, no session state, so it also works
    * through transaction-mode poolers (PgBouncer refuses it as a connection parameter) and with a
-   * pool you pass in.
+   * pool you pass in. Such a message cannot use a prepared statement, so with a timeout the calls are
+   * not prepared (preparedStatements has no effect).
    */
   statementTimeoutMs?: number;
+  /**
+   * Send each operation as a named prepared statement (parsed and planned once per server connection,
+   * then only bound and executed: still one round trip per call). Default: on, except for a
+   * connection string on port 6543 (Supabase's transaction pooler), port 6432 (PgBouncer's default)
+   * or with `pgbouncer=true`, where a server connection is not the client's between transactions.
+   * Set false for any other transaction-mode pooler that does not keep protocol-level prepared
+   * statements (PgBouncer before 1.21, or without max_prepared_statements); set true for one that
+   * does. If the server still answers that a statement is missing or exists already (26000, 42P05,
+   * raised before anything ran), the call is sent again unnamed and the adapter stops preparing.
+   */
+  preparedStatements?: boolean;
   /** Pool size when the adapter creates the pool. Default 10. */
   maxConnections?: number;
   /** How long to wait for a connection, in milliseconds. Default 10 000. */
   connectionTimeoutMs?: number;
 }
+
+/** pg's query-config form, which carries a prepared statement's name. */
+type NamedQuery = (config: PgQueryConfig) => Promise<{ rows: unknown[] }>;
 
 type PoolFactory = new (config: Record<string, unknown>) => PgPoolLike & {
   on(event: "error", listener: (error: Error) => void): unknown;
@@ -67,8 +83,8 @@ function timedStatement(timeoutMs: number, operation: OperationSpec, args: Opera
 }
 
 /**
- * node-postgres. One pooled statement per call, unnamed (no prepared statement outlives it), so it
- * works through transaction-mode poolers such as PgBouncer and Supavisor.
+ * node-postgres. One pooled statement per call: named (prepared once per server connection) where the
+ * connection is a session, unnamed through transaction-mode poolers such as PgBouncer and Supavisor.
  */
 export function pgTransport(config: { pool: PgPoolLike } | { connectionString: string }, options: PgTransportOptions = {}): Transport {
   const timeoutMs = options.statementTimeoutMs;
@@ -79,9 +95,14 @@ export function pgTransport(config: { pool: PgPoolLike } | { connectionString: s
   let poolPromise: Promise<PgPoolLike>;
   let owned = false;
   let where = "the given pg pool";
+  let prepared: boolean;
   if ("pool" in config) {
     poolPromise = Promise.resolve(config.pool);
+    // A pg.Pool keeps its config in `options`.
+    const given = (config.pool as { options?: { connectionString?: string; port?: number | string } }).options ?? {};
+    prepared = options.preparedStatements ?? preparedStatementsDefault(given);
   } else {
+    prepared = options.preparedStatements ?? preparedStatementsDefault({ connectionString: config.connectionString });
     parseDatabaseUrl(config.connectionString);
     where = describeDatabaseUrl(config.connectionString);
     owned = true;
@@ -106,7 +127,7 @@ export function pgTransport(config: { pool: PgPoolLike } | { connectionString: s
   let closed = false;
 
   async function query(pool: PgPoolLike, config: PgQueryConfig) {
-    return deadlineMs ? queryWithDeadline(pool, config, deadlineMs) : pool.query(config.text, config.values);
+    return deadlineMs ? queryWithDeadline(pool, config, deadlineMs) : (pool.query.bind(pool) as unknown as NamedQuery)(config);
   }
 
   async function send(operation: OperationSpec, args: OperationArgs): Promise<unknown> {
@@ -116,13 +137,28 @@ export function pgTransport(config: { pool: PgPoolLike } | { connectionString: s
       const last = (Array.isArray(results) ? results[results.length - 1] : results) as { rows: Record<string, unknown>[] };
       return shapeResult(operation, last.rows);
     }
-    const result = await query(pool, { text: callStatement(operation), values: callValues(operation, args) });
+    const text = callStatement(operation);
+    const values = callValues(operation, args);
+    if (prepared) {
+      try {
+        const result = await query(pool, { name: statementName(operation, text), text, values });
+        return shapeResult(operation, result.rows as Record<string, unknown>[]);
+      } catch (error) {
+        if (!isPreparedStatementMismatch(error)) throw error;
+        // A pooler that does not keep named statements after all: nothing ran; stop preparing.
+        prepared = false;
+      }
+    }
+    const result = await query(pool, { text, values });
     return shapeResult(operation, result.rows as Record<string, unknown>[]);
   }
 
   return {
     kind: "pg",
     where,
+    get preparedStatements() {
+      return prepared && !timeoutMs;
+    },
     call(operation: OperationSpec, args: OperationArgs) {
       if (closed) {
         return Promise.reject(

@@ -9,6 +9,8 @@ export interface Transport {
   readonly kind: "pg" | "pglite" | "supabase";
   /** Where it is connected, without credentials, for error messages. */
   readonly where: string;
+  /** pg only: whether calls go as named prepared statements now (false after a pooler refused them). */
+  readonly preparedStatements?: boolean;
   call(operation: OperationSpec, args: OperationArgs): Promise<OperationResult>;
   close(): Promise<void>;
 }

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SupabaseAuthMemoryAdapter } from "../../src/index.js";
 import { EMBEDDED_SKIP_REASON, databaseKind, openTestDatabase, type TestDatabase } from "../support/test-database.js";
-import { everyMethod, freeCalls, plainAgentTurn } from "../support/adapter-calls.js";
+import { everyMethod, freeCalls, plainAgentTurn, toolAgentTurn } from "../support/adapter-calls.js";
 import { startWireCounter, type WireCounter } from "../support/wire-counter.js";
 
 const embedded = databaseKind() === "embedded";
@@ -16,7 +16,8 @@ describe.skipIf(embedded)(`round trips counted at the wire${embedded ? ` [skippe
   beforeAll(async () => {
     db = await openTestDatabase();
     counter = await startWireCounter(db.url as string);
-    adapter = new SupabaseAuthMemoryAdapter({ connectionString: counter.url });
+    // One round trip per call, counted without the conversation cache (its savings are counted below).
+    adapter = new SupabaseAuthMemoryAdapter({ connectionString: counter.url, conversationCache: false });
     user = await db.createUser();
   });
   afterAll(async () => {
@@ -57,5 +58,25 @@ describe.skipIf(embedded)(`round trips counted at the wire${embedded ? ` [skippe
   it("the contract's plain agent turn takes 12 round trips, one per adapter call", async () => {
     const sent = await trips(() => plainAgentTurn(adapter, user, `c-${randomUUID()}`));
     expect(sent).toHaveLength(12);
+  });
+
+  it("the contract's tool turn takes 18 round trips without the cache", async () => {
+    expect(await trips(() => toolAgentTurn(adapter, user, `c-${randomUUID()}`))).toHaveLength(18);
+  });
+
+  it("with the conversation cache (the default for a connection string) a plain turn takes 7 and a tool turn 10", async () => {
+    const cached = new SupabaseAuthMemoryAdapter({ connectionString: counter.url });
+    try {
+      await cached.getConversation("warm-up");
+      const plain = await trips(() => plainAgentTurn(cached, user, `c-${randomUUID()}`));
+      // The first getConversation of a new conversation finds nothing (never cached); the other five
+      // come from the row createConversation / updateConversation returned.
+      expect(plain).toHaveLength(7);
+      const tool = await trips(() => toolAgentTurn(cached, user, `c-${randomUUID()}`));
+      // 8 of its 9 getConversation calls are answered from the cache.
+      expect(tool).toHaveLength(10);
+    } finally {
+      await cached.close();
+    }
   });
 });

@@ -7,7 +7,6 @@ import type { StorageAdapter } from "@voltagent/core";
 import { runConformanceSuite } from "../../src/testing/index.js";
 import { createProbe } from "../support/probe.js";
 import { openTestDatabase, type TestDatabase } from "../support/test-database.js";
-import { PENDING_SQL } from "../support/pending-sql.js";
 
 const entry = new URL("../../dist/index.js", import.meta.url);
 
@@ -19,7 +18,6 @@ const database = () => {
 };
 
 runConformanceSuite({
-  ...PENDING_SQL,
   name: "SupabaseAuthMemoryAdapter from dist/ (the published bundle)",
   async createAdapter() {
     if (!existsSync(entry)) throw new Error("dist/index.js is missing: run `npm run build` before the tests.");

@@ -9,7 +9,6 @@ import { describe, it } from "vitest";
 import WebSocket from "ws";
 import { SupabaseAuthMemoryAdapter } from "../../src/index.js";
 import { runConformanceSuite } from "../../src/testing/index.js";
-import { PENDING_SQL } from "../support/pending-sql.js";
 
 const url = process.env.SUPABASE_URL;
 const key = process.env.SUPABASE_SERVICE_ROLE_KEY;
@@ -25,7 +24,6 @@ if (!url || !key) {
   });
   const created: string[] = [];
   runConformanceSuite({
-    ...PENDING_SQL,
     name: `SupabaseAuthMemoryAdapter on ${new URL(url).host} (live)`,
     createAdapter: () => new SupabaseAuthMemoryAdapter({ supabase }),
     async createUserId() {

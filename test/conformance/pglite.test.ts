@@ -8,7 +8,6 @@ import { SupabaseAuthMemoryAdapter } from "../../src/index.js";
 import { runConformanceSuite } from "../../src/testing/index.js";
 import { createProbe } from "../support/probe.js";
 import { databaseKind } from "../support/test-database.js";
-import { PENDING_SQL } from "../support/pending-sql.js";
 
 if (databaseKind() === "embedded") {
   describe("SupabaseAuthMemoryAdapter (createEmbeddedDatabase)", () => {
@@ -21,7 +20,6 @@ if (databaseKind() === "embedded") {
     return db;
   };
   runConformanceSuite({
-    ...PENDING_SQL,
     name: "SupabaseAuthMemoryAdapter (createEmbeddedDatabase, PGlite)",
     async createAdapter() {
       db = await createEmbeddedDatabase();

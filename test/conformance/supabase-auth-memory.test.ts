@@ -6,7 +6,6 @@ import { SupabaseAuthMemoryAdapter } from "../../src/index.js";
 import { runConformanceSuite } from "../../src/testing/index.js";
 import { createProbe } from "../support/probe.js";
 import { databaseKind, openTestDatabase, type TestDatabase } from "../support/test-database.js";
-import { PENDING_SQL } from "../support/pending-sql.js";
 
 let db: TestDatabase | undefined;
 let adapter: SupabaseAuthMemoryAdapter | undefined;
@@ -19,7 +18,6 @@ function database(): TestDatabase {
 const probe = createProbe(database);
 
 runConformanceSuite({
-  ...PENDING_SQL,
   name: `SupabaseAuthMemoryAdapter (${databaseKind() === "server" ? "pg pool on a Postgres server" : "embedded PGlite"})`,
   async createAdapter() {
     db = await openTestDatabase();

@@ -8,7 +8,6 @@ import { stubClient } from "../support/postgrest/client.js";
 import { type PostgrestStub, startPostgrestStub } from "../support/postgrest/server.js";
 import { createProbe } from "../support/probe.js";
 import { databaseKind, openTestDatabase, type TestDatabase } from "../support/test-database.js";
-import { PENDING_SQL } from "../support/pending-sql.js";
 
 let db: TestDatabase | undefined;
 let stub: PostgrestStub | undefined;
@@ -19,7 +18,6 @@ function database(): TestDatabase {
 }
 
 runConformanceSuite({
-  ...PENDING_SQL,
   name: `SupabaseAuthMemoryAdapter (supabase-js → PostgREST /rpc → ${databaseKind() === "server" ? "Postgres server" : "embedded PGlite"})`,
   async createAdapter() {
     db = await openTestDatabase();

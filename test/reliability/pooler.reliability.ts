@@ -16,11 +16,10 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { SupabaseAuthMemoryAdapter } from "../../src/index.js";
 import { runConformanceSuite } from "../../src/testing/index.js";
-import { PENDING_SQL } from "../support/pending-sql.js";
 import { createProbe } from "../support/probe.js";
 import { EMBEDDED_SKIP_REASON, openTestDatabase, type TestDatabase } from "../support/test-database.js";
 import { agentTurn, countRows, embedded, figures, textMessage, within, installSlowInsert } from "./support/helpers.js";
-import { pgBouncerUnavailable, startPgBouncer, type PgBouncer } from "./support/pgbouncer.js";
+import { pgBouncerUnavailable, pgBouncerVersion, startPgBouncer, type PgBouncer } from "./support/pgbouncer.js";
 
 const report = figures("pooler");
 afterAll(() => report.print());
@@ -43,7 +42,11 @@ describe.skipIf(skipReason !== undefined)(
   `through PgBouncer in transaction mode${skipReason ? ` [skipped: ${skipReason}]` : ""}`,
   () => {
     /** The whole conformance suite, the adapter connected through a PgBouncer of its own. */
-    function conformanceThroughPgBouncer(label: string, options: { statementTimeoutMs?: number }) {
+    function conformanceThroughPgBouncer(
+      label: string,
+      options: { statementTimeoutMs?: number; preparedStatements?: boolean; conversationCache?: boolean },
+      settings: string[] = [],
+    ) {
       let bouncer: PgBouncer | undefined;
       let db: TestDatabase | undefined;
       let adapter: SupabaseAuthMemoryAdapter | undefined;
@@ -52,10 +55,9 @@ describe.skipIf(skipReason !== undefined)(
         return db;
       };
       runConformanceSuite({
-        ...PENDING_SQL,
         name: `SupabaseAuthMemoryAdapter (pg through PgBouncer, pool_mode = transaction, ${label})`,
         async createAdapter() {
-          bouncer = await startPgBouncer({ upstreamUrl: upstreamUrl(), poolSize: 4 });
+          bouncer = await startPgBouncer({ upstreamUrl: upstreamUrl(), poolSize: 4, extraSettings: settings });
           db = await openTestDatabase();
           adapter = new SupabaseAuthMemoryAdapter({ connectionString: bouncer.url(databaseName(db)), maxConnections: 16, ...options });
           return adapter;
@@ -70,9 +72,28 @@ describe.skipIf(skipReason !== undefined)(
       });
     }
 
-    conformanceThroughPgBouncer("bind parameters", {});
+    // What a user sets for a transaction pooler that keeps no named statements (PgBouncer < 1.21, or
+    // without max_prepared_statements; Supavisor): unnamed statements with bind parameters.
+    conformanceThroughPgBouncer("preparedStatements: false", { preparedStatements: false });
+    // The same with the conversation cache off.
+    conformanceThroughPgBouncer("preparedStatements: false, conversation cache off", { preparedStatements: false, conversationCache: false });
+    // The defaults on a port that does not say "pooler": named statements, which this PgBouncer does
+    // not keep when older than 1.21: the first 26000/42P05 makes the adapter resend unnamed and stop
+    // preparing, and the contract holds.
+    conformanceThroughPgBouncer("defaults (prepared statements on, falling back)", {});
     // With a timeout every call goes as one simple-protocol message with literals: the same contract.
     conformanceThroughPgBouncer("statementTimeoutMs: 10000", { statementTimeoutMs: 10_000 });
+    const version = pgBouncerVersion();
+    const keepsPrepared = version !== undefined && (version[0] > 1 || (version[0] === 1 && version[1] >= 21));
+    if (keepsPrepared) {
+      conformanceThroughPgBouncer("max_prepared_statements = 100, preparedStatements: true", { preparedStatements: true }, [
+        "max_prepared_statements = 100",
+      ]);
+    } else {
+      describe(`PgBouncer >= 1.21 with max_prepared_statements [skipped: the installed PgBouncer is ${version?.join(".") ?? "unknown"}, older than 1.21, which added protocol-level prepared statements]`, () => {
+        it.skip("conformance with preparedStatements: true", () => undefined);
+      });
+    }
 
     describe("what a transaction pooler changes", () => {
       let db2: TestDatabase;
@@ -143,6 +164,40 @@ describe.skipIf(skipReason !== undefined)(
         } finally {
           await timed.close();
           await plain.close();
+        }
+      });
+
+      it("named statements through this PgBouncer: raw pg meets 26000/42P05 (why 6543 and 6432 default to unnamed); the adapter falls back and every call succeeds", async () => {
+        const two = await startPgBouncer({ upstreamUrl: upstreamUrl(), poolSize: 2 });
+        const raw = new pg.Pool({ connectionString: two.url(databaseName(db2)), max: 6 });
+        raw.on("error", () => undefined);
+        const adapter = new SupabaseAuthMemoryAdapter({ connectionString: two.url(databaseName(db2)), maxConnections: 6, preparedStatements: true });
+        try {
+          const results = await Promise.allSettled(
+            Array.from({ length: 60 }, (_, i) => raw.query({ name: `probe_${i % 3}`, text: `select ${i % 3} as n, pg_sleep(0.001)`, values: [] })),
+          );
+          const codes = new Set(results.flatMap((r) => (r.status === "rejected" ? [(r.reason as { code?: string }).code] : [])));
+          const version = pgBouncerVersion();
+          const older = version !== undefined && version[0] === 1 && version[1] < 21;
+          // PgBouncer < 1.21 passes named statements through to whichever server connection it picks.
+          if (older) expect([...codes].some((c) => c === "26000" || c === "42P05")).toBe(true);
+          const transport = (adapter as unknown as { transport: { preparedStatements?: boolean } }).transport;
+          expect(transport.preparedStatements).toBe(true);
+          const ids = await within(60_000, "agent turns stalled", Promise.all(Array.from({ length: 16 }, () => agentTurn(adapter, user))));
+          const [row] = await db2.query<{ n: number }>(
+            "select count(*)::int as n from public.voltagent_memory_messages where conversation_id = any($1)",
+            [ids],
+          );
+          expect(row?.n).toBe(32);
+          if (older) expect(transport.preparedStatements).toBe(false);
+          report.add(
+            `PgBouncer ${version?.join(".")}, transaction mode, named statements: raw pg got ${[...codes].join("/") || "no error"}; ` +
+              `the adapter fell back to unnamed (${String(!transport.preparedStatements)}) and 16 turns succeeded`,
+          );
+        } finally {
+          await adapter.close();
+          await raw.end();
+          await two.stop();
         }
       });
 

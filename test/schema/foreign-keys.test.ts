@@ -30,16 +30,57 @@ describe("user_id references auth.users", () => {
     await expect(db.query(sql, [randomUUID()])).rejects.toMatchObject({ code: "23503" });
   });
 
-  it("refuses a message whose user does not exist, even in an existing conversation", async () => {
+  // Since 0003 a message's or a step's user_id has no foreign key of its own to auth.users: the
+  // composite (conversation_id, user_id) key to conversations (id, user_id) implies it, because a
+  // conversation's user_id references auth.users. These tests hold the guarantee, not the constraint.
+  it.each([
+    ["voltagent_memory_messages", `insert into voltagent_memory_messages (conversation_id, message_id, user_id, role, parts) values ($1, 'm-orphan', $2, 'user', '[]')`],
+    ["voltagent_memory_steps", `insert into voltagent_memory_steps (conversation_id, id, user_id, agent_id, step_index, type, role) values ($1, 's-orphan', $2, 'agent', 0, 'text', 'assistant')`],
+  ])("refuses a %s row whose user does not exist, even in an existing conversation", async (table, sql) => {
     const owner = await db.createUser();
     const { conversationId } = await seedUserRows(db, owner);
-    await expect(
-      db.query(
-        `insert into voltagent_memory_messages (conversation_id, message_id, user_id, role, parts)
-         values ($1, 'm-orphan', $2, 'user', '[]')`,
-        [conversationId, randomUUID()],
-      ),
-    ).rejects.toMatchObject({ code: "23503", constraint: "voltagent_memory_messages_user_id_fkey" });
+    await expect(db.query(sql, [conversationId, randomUUID()])).rejects.toMatchObject({
+      code: "23503",
+      constraint: `${table}_conversation_owner_fkey`,
+    });
+  });
+
+  it.each([
+    ["voltagent_memory_messages", `insert into voltagent_memory_messages (conversation_id, message_id, user_id, role, parts) values ($1, 'm-other', $2, 'user', '[]')`],
+    ["voltagent_memory_steps", `insert into voltagent_memory_steps (conversation_id, id, user_id, agent_id, step_index, type, role) values ($1, 's-other', $2, 'agent', 0, 'text', 'assistant')`],
+  ])("refuses a %s row whose user exists but does not own the conversation", async (table, sql) => {
+    const owner = await db.createUser();
+    const other = await db.createUser();
+    const { conversationId } = await seedUserRows(db, owner);
+    await expect(db.query(sql, [conversationId, other])).rejects.toMatchObject({
+      code: "23503",
+      constraint: `${table}_conversation_owner_fkey`,
+    });
+    // Nor can a row move to another user later.
+    const { messageId, stepId } = await seedUserRows(db, owner);
+    const move =
+      table === "voltagent_memory_messages"
+        ? db.query(`update voltagent_memory_messages set user_id = $2 where message_id = $1`, [messageId, other])
+        : db.query(`update voltagent_memory_steps set user_id = $2 where id = $1`, [stepId, other]);
+    await expect(move).rejects.toMatchObject({ code: "23503", constraint: `${table}_conversation_owner_fkey` });
+  });
+
+  it("the catalog: messages and steps reach auth.users only through their conversation, with cascades all the way", async () => {
+    const fks = await db.query<{ table: string; name: string; references: string; columns: string; on_delete: string }>(
+      `select c.conrelid::regclass::text as table, c.conname::text as name, c.confrelid::regclass::text as references,
+              (select string_agg(a.attname, ',' order by k.ord) from unnest(c.conkey) with ordinality k (att, ord)
+                 join pg_attribute a on a.attrelid = c.conrelid and a.attnum = k.att) as columns,
+              c.confdeltype::text as on_delete
+         from pg_constraint c
+        where c.contype = 'f' and c.conrelid in ('voltagent_memory_messages'::regclass, 'voltagent_memory_steps'::regclass,
+                                                 'voltagent_memory_conversations'::regclass)
+        order by 1, 2`,
+    );
+    expect(fks).toEqual([
+      { table: "voltagent_memory_conversations", name: "voltagent_memory_conversations_user_id_fkey", references: "auth.users", columns: "user_id", on_delete: "c" },
+      { table: "voltagent_memory_messages", name: "voltagent_memory_messages_conversation_owner_fkey", references: "voltagent_memory_conversations", columns: "conversation_id,user_id", on_delete: "c" },
+      { table: "voltagent_memory_steps", name: "voltagent_memory_steps_conversation_owner_fkey", references: "voltagent_memory_conversations", columns: "conversation_id,user_id", on_delete: "c" },
+    ]);
   });
 
   it("allows workflow states without a user", async () => {

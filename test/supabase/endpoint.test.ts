@@ -6,6 +6,7 @@
 import { randomUUID } from "node:crypto";
 import type { SupabaseClient } from "@supabase/supabase-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SCHEMA_VERSION } from "../../src/index.js";
 import { stubClient } from "../support/postgrest/client.js";
 import { ConnectionUsageError, executorFor, type RequestExecutor } from "../support/postgrest/database.js";
 import { startPostgrestStub, type PostgrestStub } from "../support/postgrest/server.js";
@@ -355,9 +356,9 @@ describe("responses", () => {
   });
 
   it("a scalar function returns the bare JSON value", async () => {
-    expect(await service.rpc("voltagent_memory_schema_version")).toMatchObject({ data: 2, error: null, status: 200 });
+    expect(await service.rpc("voltagent_memory_schema_version")).toMatchObject({ data: SCHEMA_VERSION, error: null, status: 200 });
     const response = await raw("/rpc/voltagent_memory_schema_version", { token: stub.serviceRoleKey, body: "" });
-    expect(response.text).toBe("2");
+    expect(response.text).toBe(String(SCHEMA_VERSION));
     expect(await service.rpc("voltagent_memory_count_conversations", { p_user_id: user })).toMatchObject({ data: 1, status: 200 });
     expect(await service.rpc("voltagent_memory_get_working_memory", { p_scope: "user", p_conversation_id: null, p_user_id: user })).toMatchObject({
       data: null,

@@ -15,7 +15,7 @@
 import { randomUUID } from "node:crypto";
 import type { SupabaseClient } from "@supabase/supabase-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SupabaseAuthMemoryAdapter, SupabaseAuthMemoryError, type SupabaseClientLike } from "../../src/index.js";
+import { SCHEMA_VERSION, SupabaseAuthMemoryAdapter, SupabaseAuthMemoryError, type SupabaseClientLike } from "../../src/index.js";
 import { stubClient } from "../support/postgrest/client.js";
 import { startPostgrestStub, type PostgrestStub } from "../support/postgrest/server.js";
 import { openTestDatabase, type TestDatabase } from "../support/test-database.js";
@@ -682,7 +682,7 @@ const clients: SupabaseClient[] = [];
 function pastSchemaCheck(client: SupabaseClient): SupabaseClientLike {
   return {
     rpc: (fn, args) =>
-      fn === "voltagent_memory_schema_version" ? Promise.resolve({ data: 2, error: null, status: 200 }) : client.rpc(fn, args),
+      fn === "voltagent_memory_schema_version" ? Promise.resolve({ data: SCHEMA_VERSION, error: null, status: 200 }) : client.rpc(fn, args),
   };
 }
 

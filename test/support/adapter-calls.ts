@@ -103,3 +103,43 @@ export async function plainAgentTurn(adapter: Required<StorageAdapter>, user: st
   await adapter.getConversation(conversationId);
   await adapter.addMessage(message(randomUUID(), "assistant"), user, conversationId);
 }
+
+/**
+ * The contract's tool turn (VOLTAGENT-CONTRACT.md §4): calls 1-6 of the plain turn, then calls 7-12 once
+ * per LLM step, two steps here (a tool call, then the answer): 18 adapter calls. The first step's
+ * records share the tool-call id (tool_call, then tool_result), and the assistant message is added
+ * again with the same id and more parts.
+ */
+export async function toolAgentTurn(adapter: Required<StorageAdapter>, user: string, conversationId: string): Promise<void> {
+  await adapter.getMessages(user, conversationId, { limit: 10 });
+  await adapter.getConversation(conversationId);
+  await adapter.createConversation({ id: conversationId, resourceId: "agent", userId: user, title: "New Chat", metadata: {} });
+  await adapter.getConversation(conversationId);
+  await adapter.getConversation(conversationId);
+  await adapter.addMessage(message(), user, conversationId);
+  const assistantId = randomUUID().slice(0, 16);
+  const toolCallId = `call_${randomUUID().slice(0, 8)}`;
+  for (const stepIndex of [0, 1]) {
+    await adapter.getConversation(conversationId);
+    await adapter.updateConversation(conversationId, {});
+    await adapter.saveConversationSteps(
+      stepIndex === 0
+        ? [
+            { ...step(conversationId, user, toolCallId), type: "tool_call" as const, arguments: { q: "x" } },
+            { ...step(conversationId, user, toolCallId), type: "tool_result" as const, result: { a: 1 } },
+          ]
+        : [{ ...step(conversationId, user), stepIndex: 1 }],
+    );
+    await adapter.getConversation(conversationId);
+    await adapter.getConversation(conversationId);
+    const parts =
+      stepIndex === 0
+        ? [{ type: "tool-lookup", toolCallId, state: "output-available", input: { q: "x" }, output: { a: 1 } }]
+        : [
+            { type: "tool-lookup", toolCallId, state: "output-available", input: { q: "x" }, output: { a: 1 } },
+            { type: "step-start" },
+            { type: "text", text: "done" },
+          ];
+    await adapter.addMessage({ id: assistantId, role: "assistant", parts } as never, user, conversationId);
+  }
+}

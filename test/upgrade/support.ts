@@ -7,9 +7,13 @@ import { openTestDatabase, type Probe, type TestDatabase } from "../support/test
 import { SupabaseAuthMemoryAdapter, type SupabaseAuthMemoryAdapterOptions } from "../../src/storage/connected-adapter.js";
 import { runCli } from "../../src/cli/run.js";
 
-/** The adapter on a test database (its target is a pg pool on a server, the PGlite instance when embedded). */
+/**
+ * The adapter on a test database (its target is a pg pool on a server, the PGlite instance when
+ * embedded). Without the conversation cache: these tests change rows with raw SQL underneath it (a
+ * user deleted from auth.users) and read the result at once, inside the cache's staleness bound.
+ */
 export function adapterOn(db: TestDatabase): SupabaseAuthMemoryAdapter {
-  return new SupabaseAuthMemoryAdapter(db.target as SupabaseAuthMemoryAdapterOptions);
+  return new SupabaseAuthMemoryAdapter({ ...(db.target as SupabaseAuthMemoryAdapterOptions), conversationCache: false });
 }
 
 /**

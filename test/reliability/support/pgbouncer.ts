@@ -4,7 +4,7 @@
  * Started as a child process on a free port with a generated config; every database name is passed
  * through to the upstream server (the `*` fallback entry).
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -27,6 +27,21 @@ export interface PgBouncerOptions {
   poolSize?: number;
   /** Startup parameters PgBouncer should accept and drop (`ignore_startup_parameters`). */
   ignoreStartupParameters?: string[];
+  /** More `[pgbouncer]` settings, e.g. "max_prepared_statements = 100" (PgBouncer 1.21+). */
+  extraSettings?: string[];
+}
+
+/** The installed PgBouncer's version as [major, minor, patch], or undefined. */
+export function pgBouncerVersion(): [number, number, number] | undefined {
+  const binary = findPgBouncer();
+  if (!binary) return undefined;
+  try {
+    const out = execFileSync(binary, ["--version"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+    const m = /PgBouncer (\d+)\.(\d+)\.(\d+)/.exec(out);
+    return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export const PGBOUNCER_PACKAGE = "pgbouncer";
@@ -70,6 +85,7 @@ export async function startPgBouncer(options: PgBouncerOptions): Promise<PgBounc
     "max_client_conn = 200",
     "server_reset_query =",
     ...(options.ignoreStartupParameters?.length ? [`ignore_startup_parameters = ${options.ignoreStartupParameters.join(",")}`] : []),
+    ...(options.extraSettings ?? []),
     // PgBouncer refuses to run as root; started as root it switches to this user after reading its files.
     ...(isRoot ? ["user = postgres"] : []),
     "",
