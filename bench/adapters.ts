@@ -79,7 +79,7 @@ export function resetMemory(): void {
 
 /** Checks the schema version once (one call of a function that reads no table), as the first call would. */
 async function checkSchema(adapter: SupabaseAuthMemoryAdapter): Promise<void> {
-  await (adapter as unknown as { ensureSchema(): Promise<void> }).ensureSchema();
+  await (adapter as unknown as { schema: { ensure(): Promise<void> } }).schema.ensure();
 }
 
 /** Makes every idle connection of a pool flush its pending table statistics now. */
