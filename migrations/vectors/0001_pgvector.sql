@@ -198,12 +198,61 @@ begin
 end
 $$;
 
--- Cosine search. Score = 1 - distance / 2 (= (cosine similarity + 1) / 2, as core's adapters define
--- it); the threshold applies to the score. Only vectors of the query's dimension are candidates.
--- With a filter (user, conversation, metadata) the search is exact over the rows the filter selects
--- through its btree or GIN index; without one it walks the HNSW index of that dimension (if any).
--- Dynamic SQL: the dimension must be a literal for the per-dimension index to match, and every
--- call is planned with its own values (a per-conversation filter then never looks like a big one).
+-- The statement a search runs, for its dimension and the filters it has ($1 query, $2 user,
+-- $3 conversation, $4 metadata, $5 maximum distance, $6 limit). Its own function so that tests can
+-- EXPLAIN exactly what search executes (test/vector/explain.test.ts).
+-- Score = 1 - distance / 2 (= (cosine similarity + 1) / 2, as core's adapters define it); the
+-- threshold applies to the score. Only vectors of the query's dimension are candidates. With a filter
+-- (user, conversation, metadata) the search is exact over the rows the filter selects through its
+-- btree or GIN index; without one it walks the HNSW index of that dimension (if there is one).
+create function public.voltagent_memory_vector_search_statement(
+  p_dimensions integer,
+  p_user boolean,
+  p_conversation boolean,
+  p_metadata boolean,
+  p_threshold boolean
+)
+returns text
+language plpgsql
+stable
+security invoker
+set search_path = ''
+as $$
+declare
+  v_type text := 'vector';
+  -- A zero vector has no direction: pgvector gives NaN; core's cosine gives similarity 0 (distance 1).
+  v_distance text := 'coalesce(nullif(v.embedding OPERATOR(extensions.<=>) $1::extensions.vector, ''NaN''::double precision), 1)';
+  v_order text;
+  v_where text;
+begin
+  if p_dimensions is null or p_dimensions < 1 then
+    raise exception using errcode = '22023', message = 'the dimension must be a positive integer';
+  end if;
+  v_where := format('v.dimensions = %s', p_dimensions);
+  if p_user or p_conversation or p_metadata then
+    v_order := v_distance || ', v.id';
+  else
+    if p_dimensions > 2000 and pg_catalog.to_regtype('extensions.halfvec') is not null then
+      v_type := 'halfvec';
+    end if;
+    -- The expression of the per-dimension HNSW index, so that the planner can walk it.
+    v_order := format('(v.embedding::extensions.%s(%s)) OPERATOR(extensions.<=>) $1::extensions.%s(%s)',
+                      v_type, p_dimensions, v_type, p_dimensions);
+  end if;
+  if p_user then v_where := v_where || ' and v.user_id = $2'; end if;
+  if p_conversation then v_where := v_where || ' and v.conversation_id = $3'; end if;
+  if p_metadata then v_where := v_where || ' and v.metadata @> $4'; end if;
+  if p_threshold then v_where := v_where || format(' and %s <= $5', v_distance); end if;
+  return format(
+    'select v.id, v.embedding::text, v.metadata, v.content, %s from public.voltagent_memory_vectors v '
+    'where %s order by %s limit $6',
+    v_distance, v_where, v_order);
+end
+$$;
+
+-- Cosine search, nearest first. Dynamic SQL: the dimension must be a literal for the per-dimension
+-- index to match, and each call is planned with its own values (a one-conversation filter is then
+-- never planned as if it were a big one).
 create function public.voltagent_memory_search_vectors(
   p_embedding text,
   p_dimensions integer,
@@ -219,37 +268,15 @@ stable
 security invoker
 set search_path = ''
 as $$
-declare
-  v_filtered boolean := p_user_id is not null or p_conversation_id is not null or p_metadata is not null;
-  v_type text := 'vector';
-  v_distance text;
-  v_order text;
-  v_where text := format('v.dimensions = %s', p_dimensions);
 begin
-  if p_dimensions is null or p_dimensions < 1 then
-    raise exception using errcode = '22023', message = 'p_dimensions must be a positive integer';
+  -- An HNSW walk returns at most hnsw.ef_search rows (default 40): widen it, for this transaction
+  -- only, when an unfiltered search asks for more (pgvector allows up to 1,000).
+  if p_limit > 40 and p_user_id is null and p_conversation_id is null and p_metadata is null then
+    perform pg_catalog.set_config('hnsw.ef_search', least(p_limit, 1000)::text, true);
   end if;
-  -- A zero vector has no direction: pgvector gives NaN; core's cosine gives similarity 0 (distance 1).
-  v_distance := 'coalesce(nullif(v.embedding OPERATOR(extensions.<=>) $1::extensions.vector, ''NaN''::double precision), 1)';
-  if v_filtered then
-    v_order := v_distance || ', v.id';
-  else
-    if p_dimensions > 2000 and pg_catalog.to_regtype('extensions.halfvec') is not null then
-      v_type := 'halfvec';
-    end if;
-    -- The expression of the per-dimension HNSW index, so the planner can walk it.
-    v_order := format('(v.embedding::extensions.%s(%s)) OPERATOR(extensions.<=>) $1::extensions.%s(%s)',
-                      v_type, p_dimensions, v_type, p_dimensions);
-  end if;
-  if p_user_id is not null then v_where := v_where || ' and v.user_id = $2'; end if;
-  if p_conversation_id is not null then v_where := v_where || ' and v.conversation_id = $3'; end if;
-  if p_metadata is not null then v_where := v_where || ' and v.metadata @> $4'; end if;
-  if p_threshold is not null then v_where := v_where || format(' and %s <= $5', v_distance); end if;
-  return query execute format(
-    'select v.id, v.embedding::text, v.metadata, v.content, %s from public.voltagent_memory_vectors v '
-    'where %s order by %s limit $6',
-    v_distance, v_where, v_order)
-  using p_embedding, p_user_id, p_conversation_id, p_metadata, 2 - 2 * p_threshold,
+  return query execute public.voltagent_memory_vector_search_statement(
+      p_dimensions, p_user_id is not null, p_conversation_id is not null, p_metadata is not null, p_threshold is not null)
+  using p_embedding::extensions.vector, p_user_id, p_conversation_id, p_metadata, 2 - 2 * p_threshold,
         case when p_limit > 0 then p_limit end;
 end
 $$;
@@ -314,6 +341,7 @@ begin
     join pg_catalog.pg_namespace n on n.oid = p.pronamespace
     where n.nspname = 'public'
       and p.proname in ('voltagent_memory_store_vectors', 'voltagent_memory_search_vectors', 'voltagent_memory_get_vector',
+                        'voltagent_memory_vector_search_statement',
                         'voltagent_memory_delete_vectors', 'voltagent_memory_clear_vectors',
                         'voltagent_memory_count_vectors', 'voltagent_memory_vector_schema_version')
   loop

@@ -3,9 +3,14 @@ import { decodeJson, decodeText } from "../codec.js";
 
 type Row = Record<string, unknown>;
 
-/** pgvector's text output ("[1,2.5,-3]") is JSON. */
+/**
+ * pgvector's text output ("[1,2.5,-3]") is JSON with each float4 in its shortest form; Math.fround
+ * gives back the stored single-precision value exactly (what a caller's Math.fround(x) is, and what
+ * upstream's Float32 BYTEA adapter returns).
+ */
 function parseEmbedding(text: unknown): number[] {
-  return typeof text === "string" ? (JSON.parse(text) as number[]) : (text as number[]);
+  const values = (typeof text === "string" ? JSON.parse(text) : text) as number[];
+  return values.map((x) => Math.fround(x));
 }
 
 export function vectorItemFromRow(row: Row): VectorItem {

@@ -121,7 +121,7 @@ describe("with pgvector (PGlite + @electric-sql/pglite-pgvector)", () => {
       "drop table public.voltagent_memory_vectors cascade; drop function public.voltagent_memory_vectors_on_message_delete() cascade; " +
         "delete from voltagent_memory.migrations where id > 1000;",
     );
-    await pglite.exec(`drop function ${["store_vectors(jsonb)", "search_vectors(text, integer, integer, double precision, uuid, text, jsonb)", "get_vector(text)", "delete_vectors(text[])", "clear_vectors()", "count_vectors()", "vector_schema_version()"].map((f) => `public.voltagent_memory_${f}`).join(", ")}`);
+    await pglite.exec(`drop function ${["store_vectors(jsonb)", "search_vectors(text, integer, integer, double precision, uuid, text, jsonb)", "get_vector(text)", "delete_vectors(text[])", "clear_vectors()", "count_vectors()", "vector_schema_version()", "vector_search_statement(integer, boolean, boolean, boolean, boolean)"].map((f) => `public.voltagent_memory_${f}`).join(", ")}`);
     await pglite.exec(renderMigration(VECTOR_MIGRATIONS[0] as never));
     expect(await ledgerIds(db.probe)).toEqual([...MIGRATIONS, ...VECTOR_MIGRATIONS].map((m) => m.id));
     expect(await new SupabaseAuthVectorAdapter({ pglite }).count()).toBe(0);
