@@ -140,6 +140,25 @@ export function ourWireAdapter(url: string): EngineHandle {
  */
 export const socketSettle = () => new Promise<void>((resolve) => setTimeout(resolve, 300));
 
+/**
+ * The first call of an engine on the socket, retried while the socket still refuses the connection
+ * (a retryable STORAGE_UNAVAILABLE from our adapter, "Connection terminated unexpectedly" from pg in
+ * upstream's): the settle above is not always enough on a loaded machine.
+ */
+export async function firstContact(engine: EngineHandle, attempts = 20): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await engine.adapter.count();
+      return;
+    } catch (error) {
+      const e = error as { code?: unknown; retryable?: unknown; message?: unknown };
+      const refused = e.code === "STORAGE_UNAVAILABLE" || (typeof e.message === "string" && /terminated unexpectedly|ECONNRESET|ECONNREFUSED/.test(e.message));
+      if (!refused || attempt >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 150));
+    }
+  }
+}
+
 export const upstreamTablePrefix = (layout: Layout) => `upstream_vec_${layout.dataset.dimensions}_${layout.dataset.vectors}`;
 
 export function upstreamAdapter(key: "upstream" | "upstream-pglite", layout: Layout, url: string): EngineHandle {

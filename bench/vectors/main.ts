@@ -42,6 +42,7 @@ import {
   openOurDatabase,
   ourAdapter,
   ourWireAdapter,
+  firstContact,
   socketSettle,
   upstreamAdapter,
   upstreamTablePrefix,
@@ -129,7 +130,8 @@ async function roundTrips(url: string, make: (url: string) => EngineHandle, work
   const engine = make(counter.url);
   try {
     // The first call's schema check is not part of the operation.
-    await engine.adapter.count();
+    if (engine.key === "upstream") await engine.adapter.count();
+    else await firstContact(engine);
     counter.reset();
     const op = workload.op(engine, `count-${engine.key}`);
     for (let i = 0; i < ops; i++) await op(i);
@@ -190,6 +192,7 @@ type Maker = [EngineKey, (url: string) => EngineHandle, string | undefined];
 async function withEngine<T>([key, make, url]: Maker, fn: (engine: EngineHandle) => Promise<T>): Promise<T> {
   const engine = Object.assign(make(url ?? ""), { key });
   try {
+    if (key !== "upstream" && key !== "ours") await firstContact(engine);
     return await fn(engine);
   } finally {
     await engine.close();
