@@ -52,6 +52,21 @@ export function constraintOf(error: unknown): string | undefined {
   return match?.[1];
 }
 
+/**
+ * What every adapter's mapper reads first from a raised error: its SQLSTATE (or PostgREST code), its
+ * message, and the options of a typed error that keeps the original as its cause.
+ */
+export function errorFacts(error: unknown, operation: string): {
+  code: string | undefined;
+  message: string;
+  base: { cause: unknown; details: { operation: string; sqlState?: string } };
+} {
+  const shape: DriverErrorShape = typeof error === "object" && error !== null ? (error as DriverErrorShape) : {};
+  const code = typeof shape.code === "string" ? shape.code : undefined;
+  const message = typeof shape.message === "string" ? shape.message : "";
+  return { code, message, base: { cause: error, details: { operation, ...(code ? { sqlState: code } : {}) } } };
+}
+
 function text(value: unknown): string | undefined {
   return typeof value === "string" && value.length > 0 ? value : undefined;
 }

@@ -1,5 +1,5 @@
 import { ConversationAlreadyExistsError, ConversationNotFoundError } from "@voltagent/core";
-import { mapDatabaseError } from "../error-mapper.js";
+import { constraintOf, errorFacts, mapDatabaseError } from "../error-mapper.js";
 import {
   InvalidInputError,
   NotConversationOwnerError,
@@ -15,29 +15,13 @@ export interface CallContext {
   where?: string;
 }
 
-interface Shape {
-  code?: unknown;
-  message?: unknown;
-  constraint?: unknown;
-}
-
-/** PostgREST reports no constraint field, only the server's message that names it. */
-function constraintOf(shape: Shape): string | undefined {
-  if (typeof shape.constraint === "string") return shape.constraint;
-  const match = typeof shape.message === "string" ? /constraint "([^"]+)"/.exec(shape.message) : null;
-  return match?.[1];
-}
-
 /**
  * The single mapper from whatever a transport raised to what an adapter method throws: core's
  * conversation errors where the VoltAgent contract prescribes them, the library's typed errors
  * otherwise. Never lets a raw driver error through.
  */
 export function toAdapterError(error: unknown, context: CallContext): Error {
-  const shape: Shape = typeof error === "object" && error !== null ? (error as Shape) : {};
-  const code = typeof shape.code === "string" ? shape.code : undefined;
-  const message = typeof shape.message === "string" ? shape.message : "";
-  const base = { cause: error, details: { operation: context.operation, ...(code ? { sqlState: code } : {}) } };
+  const { code, message, base } = errorFacts(error, context.operation);
 
   switch (code) {
     case "VS404":
@@ -51,7 +35,7 @@ export function toAdapterError(error: unknown, context: CallContext): Error {
     case "VS410":
       return new Error(`Workflow state ${context.executionId ?? ""} not found`, { cause: error });
     case "23503": {
-      const constraint = constraintOf(shape) ?? "";
+      const constraint = constraintOf(error) ?? "";
       if (constraint.endsWith("_user_id_fkey")) return new UserNotFoundError(context.userId, base);
       // The conversation went away between the function's ownership check and the insert.
       if (constraint.endsWith("_conversation_owner_fkey")) {
@@ -63,8 +47,8 @@ export function toAdapterError(error: unknown, context: CallContext): Error {
       // Either key says the id is taken. The (id, user_id) key is not the ON CONFLICT arbiter, so a
       // create racing another create of the same id can trip it instead of the primary key.
       if (
-        constraintOf(shape) === "voltagent_memory_conversations_pkey" ||
-        constraintOf(shape) === "voltagent_memory_conversations_id_user_id_key"
+        constraintOf(error) === "voltagent_memory_conversations_pkey" ||
+        constraintOf(error) === "voltagent_memory_conversations_id_user_id_key"
       ) {
         return new ConversationAlreadyExistsError(context.conversationId ?? "");
       }

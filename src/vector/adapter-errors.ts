@@ -1,5 +1,5 @@
 import { ConversationNotFoundError } from "@voltagent/core";
-import { constraintOf, mapDatabaseError } from "../error-mapper.js";
+import { constraintOf, errorFacts, mapDatabaseError } from "../error-mapper.js";
 import {
   InvalidInputError,
   InvalidVectorError,
@@ -24,10 +24,7 @@ export const VECTOR_MIGRATE_COMMAND = "npx voltagent-supabase-auth-memory migrat
  * ConversationNotFoundError as the storage adapter does, the library's typed errors otherwise.
  */
 export function toVectorAdapterError(error: unknown, context: VectorCallContext): Error {
-  const shape = typeof error === "object" && error !== null ? (error as { code?: unknown; message?: unknown }) : {};
-  const code = typeof shape.code === "string" ? shape.code : undefined;
-  const message = typeof shape.message === "string" ? shape.message : "";
-  const base = { cause: error, details: { operation: context.operation, ...(code ? { sqlState: code } : {}) } };
+  const { code, message, base } = errorFacts(error, context.operation);
   switch (code) {
     case "VS404":
       return new ConversationNotFoundError(context.conversationId ?? /Conversation (.*) not found/.exec(message)?.[1] ?? "");
