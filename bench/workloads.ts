@@ -3,7 +3,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
-import type { ConversationStepRecord, WorkflowStateEntry } from "@voltagent/core";
+import type { ConversationStepRecord, StorageAdapter, WorkflowStateEntry } from "@voltagent/core";
 import type { UIMessage } from "ai";
 import type { AdapterUnderTest } from "./adapters.js";
 import type { Scale } from "./config.js";
@@ -44,6 +44,25 @@ const assistantMessage = (operationId: string): UIMessage =>
   }) as UIMessage;
 
 /**
+ * Calls 1-6 of VoltAgent's turn, the same in the plain and the tool turn: the history read, the
+ * conversation ensured (created on a conversation's first turn, touched after), and the input saved.
+ */
+async function inputCalls(m: StorageAdapter, user: string, conv: string, first: boolean, operationId: string): Promise<void> {
+  await m.getMessages(user, conv, { limit: 10 });
+  await m.getConversation(conv);
+  if (first) {
+    await m.createConversation({
+      id: conv, resourceId: "bench-agent", userId: user, title: `New Chat ${new Date().toISOString()}`, metadata: {},
+    });
+  } else {
+    await m.updateConversation(conv, {});
+  }
+  await m.getConversation(conv);
+  await m.getConversation(conv);
+  await m.addMessage(userMessage(operationId), user, conv);
+}
+
+/**
  * The plain agent turn, call for call as VoltAgent 2.10 issues it (VOLTAGENT-CONTRACT.md §4): 12 calls,
  * in order, with the model pause between the input save (call 6) and the step record (call 7). A user's
  * conversation starts anew every `turnsPerConversation` turns: its first turn creates it, later turns
@@ -67,18 +86,7 @@ export function agentTurn(scale: Scale, users: BenchUsers, concurrency: number):
         const first = i % scale.turnsPerConversation === 0;
         const operationId = randomUUID();
         const t0 = performance.now();
-        await m.getMessages(user, conv, { limit: 10 });
-        await m.getConversation(conv);
-        if (first) {
-          await m.createConversation({
-            id: conv, resourceId: "bench-agent", userId: user, title: `New Chat ${new Date().toISOString()}`, metadata: {},
-          });
-        } else {
-          await m.updateConversation(conv, {});
-        }
-        await m.getConversation(conv);
-        await m.getConversation(conv);
-        await m.addMessage(userMessage(operationId), user, conv);
+        await inputCalls(m, user, conv, first, operationId);
         const t1 = performance.now();
         await sleep(scale.modelPauseMs);
         const t2 = performance.now();
@@ -127,18 +135,7 @@ export function toolTurn(scale: Scale, users: BenchUsers, concurrency: number): 
         let memoryMs = 0;
         let pausedMs = 0;
         let t = performance.now();
-        await m.getMessages(user, conv, { limit: 10 });
-        await m.getConversation(conv);
-        if (first) {
-          await m.createConversation({
-            id: conv, resourceId: "bench-agent", userId: user, title: `New Chat ${new Date().toISOString()}`, metadata: {},
-          });
-        } else {
-          await m.updateConversation(conv, {});
-        }
-        await m.getConversation(conv);
-        await m.getConversation(conv);
-        await m.addMessage(userMessage(operationId), user, conv);
+        await inputCalls(m, user, conv, first, operationId);
         const assistant = assistantMessage(operationId);
         const toolCallId = `call_${randomUUID().slice(0, 12)}`;
         const toolPart = {
